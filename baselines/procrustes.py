@@ -1,0 +1,25 @@
+"""Orthogonal Procrustes translation (latent space translation via semantic alignment).
+
+    R = argmin_{RᵀR = I} ‖X̂_a R − Ŷ_a‖_F = U Vᵀ,   U Σ Vᵀ = svd(X̂_aᵀ Ŷ_a)
+
+on anchors standard-scaled with their own statistics and zero-padded to a common dimension; a source
+sample is mapped as T_y⁻¹(T_x(x) R). The standard scaling makes it invariant to translations and to any
+per-dimension rescaling of the source, and the orthogonal R to permutations of its dimensions; it is *not*
+invariant to general rotations of the source, because per-dimension statistics change under them.
+"""
+
+from torch import Tensor
+
+from bench.methods import Properties
+from bench.translation import ScaledTranslator, orthogonal_procrustes
+
+
+class Procrustes(ScaledTranslator):
+    name = "procrustes"
+    properties = Properties(
+        invariances=frozenset({"translation", "isotropic_scaling", "anisotropic_scaling", "permutation"})
+    )
+    reference = "Maiorca, Moschella et al., Latent Space Translation via Semantic Alignment, NeurIPS 2023"
+
+    def estimate(self, x: Tensor, y: Tensor) -> Tensor:
+        return orthogonal_procrustes(x, y)

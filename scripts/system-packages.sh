@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Debian packages the offline data sets and tools need; none are required by the digits task.
+set -euo pipefail
+packages=()
+[ ${#packages[@]} -eq 0 ] && exit 0
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+[ ${#missing[@]} -eq 0 ] && exit 0
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"

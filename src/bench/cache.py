@@ -1,0 +1,96 @@
+"""Content-addressed cache of spaces and checkpoints.
+
+A space is stored as a folder `<root>/spaces/<task>/<encoder>/<split>-<fingerprint>/` holding `x.npy`,
+`labels.npy`, `ids.npy` and `meta.json` (with each file's SHA-256). The folder is assembled under a
+temporary name and renamed into place, so a reader never sees half a space; a folder whose checksums do
+not match is treated as absent and rebuilt. Reads memory-map `x.npy`. The root is `$BENCH_CACHE`, or
+`~/.cache/latent-bench`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.spaces import Space
+
+ARRAYS = ("x", "labels", "ids")
+
+
+def cache_root() -> Path:
+    return Path(os.environ.get("BENCH_CACHE") or Path.home() / ".cache" / "latent-bench")
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def digest(*parts: Any) -> str:
+    """A stable hex digest of JSON-serialisable parts."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class SpaceCache:
+    def __init__(self, root: Path | None = None):
+        self.root = Path(root) if root else cache_root()
+
+    def space_dir(self, task: str, encoder: str, split: str, fingerprint: str) -> Path:
+        return self.root / "spaces" / task / encoder / f"{split}-{fingerprint[:16]}"
+
+    def checkpoint_path(self, task: str, encoder: str, fingerprint: str) -> Path:
+        return self.root / "checkpoints" / task / f"{encoder}-{fingerprint[:16]}.safetensors"
+
+    def has(self, task: str, encoder: str, split: str, fingerprint: str) -> bool:
+        return (self.space_dir(task, encoder, split, fingerprint) / "meta.json").is_file()
+
+    def load(self, task: str, encoder: str, split: str, fingerprint: str, verify: bool = True) -> Space | None:
+        """The cached space, or None when absent or corrupt (a corrupt folder is removed)."""
+        folder = self.space_dir(task, encoder, split, fingerprint)
+        try:
+            meta = json.loads((folder / "meta.json").read_text())
+            if verify and any(sha256_file(folder / f"{a}.npy") != meta["sha256"][a] for a in ARRAYS):
+                raise ValueError("checksum mismatch")
+            arrays = {
+                a: np.load(folder / f"{a}.npy", mmap_mode="r" if a == "x" else None, allow_pickle=False) for a in ARRAYS
+            }
+        except FileNotFoundError:
+            return None
+        except (ValueError, KeyError, OSError, json.JSONDecodeError):
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
+        return Space(arrays["x"], arrays["labels"], arrays["ids"], meta["space"])
+
+    def store(self, space: Space, fingerprint: str) -> Path:
+        m = space.meta
+        folder = self.space_dir(m["task"], m["encoder"], m["split"], fingerprint)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        try:
+            arrays = {
+                "x": np.ascontiguousarray(space.x, dtype=np.float32),
+                "labels": np.asarray(space.labels),
+                "ids": np.asarray(space.ids, dtype=np.int64),
+            }
+            for a, arr in arrays.items():
+                np.save(tmp / f"{a}.npy", arr, allow_pickle=False)
+            meta = {
+                "space": {**m, "fingerprint": fingerprint},
+                "sha256": {a: sha256_file(tmp / f"{a}.npy") for a in ARRAYS},
+            }
+            (tmp / "meta.json").write_text(json.dumps(meta, indent=1, sort_keys=True))
+            shutil.rmtree(folder, ignore_errors=True)
+            os.replace(tmp, folder)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return folder

@@ -1,0 +1,114 @@
+"""The embed phase: obtain each (task, encoder) model once, encode each split once, cache the spaces.
+
+Trained-here encoders are trained on the task's train split with their seed, evaluated on its test split
+(their own score is kept beside the checkpoint) and stored as safetensors; every later use loads them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from bench.architectures import count_parameters, encode
+from bench.atomic import write_json, write_with
+from bench.cache import SpaceCache
+from bench.encoders import EncoderSpec, fingerprint
+from bench.errors import BenchError
+from bench.plugins import plugins
+from bench.spaces import Space
+from bench.tasks import Task
+from bench.training import TrainingConfig, evaluate, seeded_init, train
+
+
+class Embedder:
+    def __init__(self, cache: SpaceCache, device: str = "cpu"):
+        self.cache, self.device = cache, device
+
+    def spaces(self, task: Task, spec: EncoderSpec) -> dict[str, Space]:
+        """Every split's space, from the cache or computed now (the model is built only if needed)."""
+        fp = fingerprint(task.name, task.version, spec)
+        found = {s: self.cache.load(task.name, spec.name, s, fp) for s in task.splits}
+        missing = [s for s, space in found.items() if space is None]
+        if missing:
+            model = self.model(task, spec)
+            for split in missing:
+                start = time.perf_counter()
+                data = task.load_split(split)
+                x = encode(model, data.inputs, device=self.device).numpy()
+                meta = {
+                    "task": task.name,
+                    "encoder": spec.name,
+                    "split": split,
+                    "encode_s": time.perf_counter() - start,
+                }
+                space = Space(x, data.labels, data.ids, meta)
+                check_space(space, spec)
+                self.cache.store(space, fp)
+                found[split] = self.cache.load(task.name, spec.name, split, fp)
+        return found  # type: ignore[return-value]
+
+    def model(self, task: Task, spec: EncoderSpec) -> nn.Module:
+        """The encoder's model, loaded from its checkpoint or trained now (and checkpointed)."""
+        if spec.kind != "trained":
+            raise BenchError(f"encoder kind {spec.kind!r} of {spec.name!r} has no loader yet")
+        arch = plugins().architectures.get(spec.architecture)
+        fp = fingerprint(task.name, task.version, spec)
+        path = self.cache.checkpoint_path(task.name, spec.name, fp)
+        seeded_init(spec.seed or 0)
+        model = arch.build(task.input_shape, spec.dim, task.n_classes)
+        if path.is_file():
+            model.load_state_dict(load_file(path))
+            return model.eval()
+        data = task.load_split("train")
+        with deterministic():
+            seconds = train(
+                model, data.inputs, data.labels, arch.objective, spec.seed or 0,
+                TrainingConfig.from_dict(spec.training), self.device,
+            )  # fmt: skip
+        model.cpu()
+        test = task.load_split("test")
+        report = {
+            "task": task.name,
+            "encoder": spec.name,
+            "architecture": spec.architecture,
+            "seed": spec.seed,
+            "dim": spec.dim,
+            "parameters": count_parameters(model),
+            "train_s": round(seconds, 3),
+            "fingerprint": fp,
+            **evaluate(model, test.inputs, test.labels, arch.objective),
+        }
+        state = {k: v.contiguous() for k, v in model.state_dict().items()}
+        write_with(path, lambda tmp: save_file(state, str(tmp)), suffix=".safetensors")
+        write_json(path.with_suffix(".json"), report)
+        return model.eval()
+
+    def report(self, task: Task, spec: EncoderSpec) -> dict[str, Any] | None:
+        """The training report kept beside the checkpoint (None if the encoder was never trained)."""
+        fp = fingerprint(task.name, task.version, spec)
+        path = self.cache.checkpoint_path(task.name, spec.name, fp).with_suffix(".json")
+        return json.loads(path.read_text()) if path.is_file() else None
+
+
+class deterministic:
+    """Context in which torch must use deterministic algorithms."""
+
+    def __enter__(self) -> None:
+        self.previous = torch.are_deterministic_algorithms_enabled()
+        torch.use_deterministic_algorithms(True)
+
+    def __exit__(self, *exc: object) -> None:
+        torch.use_deterministic_algorithms(self.previous)
+
+
+def check_space(space: Space, spec: EncoderSpec) -> None:
+    where = f"encoder {spec.name!r} on {space.meta['split']}"
+    if space.dim != spec.dim:
+        raise BenchError(f"{where} gave {space.dim}-d embeddings, its spec declares {spec.dim}")
+    if not torch.isfinite(torch.as_tensor(space.x)).all():
+        raise BenchError(f"{where} gave non-finite (NaN or inf) embeddings")

@@ -1,0 +1,102 @@
+"""Suite manifests: TOML files that say which tasks, pairs, methods, anchor counts and seeds make a run.
+
+name = "ci"
+tasks = ["digits"]          # or ["*"] for every registered task
+methods = ["*"]
+anchors = [10, 300]
+seeds = [0]
+
+[task.digits]               # optional, per task
+encoders = ["mlp-s0", "cnn-s0"]   # default: the task's whole roster
+pairs = "all"               # all ordered pairs + self pairs | "cross" (no self pairs) | "self"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.errors import BenchError
+
+TOP_KEYS = {"name", "description", "tasks", "methods", "anchors", "seeds", "task"}
+TASK_KEYS = {"encoders", "pairs"}
+PAIRS = ("all", "cross", "self")
+
+
+@dataclass(frozen=True)
+class TaskOptions:
+    encoders: tuple[str, ...] | None = None
+    pairs: str = "all"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    name: str
+    tasks: tuple[str, ...]
+    methods: tuple[str, ...]
+    anchors: tuple[int, ...]
+    seeds: tuple[int, ...]
+    options: dict[str, TaskOptions] = field(default_factory=dict)
+    description: str = ""
+    path: Path | None = None
+
+    def task_options(self, task: str) -> TaskOptions:
+        return self.options.get(task, TaskOptions())
+
+
+def load_manifest(path: Path) -> Manifest:
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise BenchError(f"manifest {path} does not exist") from None
+    except tomllib.TOMLDecodeError as e:
+        raise BenchError(f"manifest {path} is not valid TOML: {e}") from None
+    return parse_manifest(data, str(path), path)
+
+
+def parse_manifest(data: dict[str, Any], where: str, path: Path | None = None) -> Manifest:
+    def fail(msg: str) -> BenchError:
+        return BenchError(f"manifest {where}: {msg}")
+
+    if unknown := set(data) - TOP_KEYS:
+        raise fail(f"unknown key(s) {sorted(unknown)}; allowed: {sorted(TOP_KEYS)}")
+    for key in ("tasks", "methods", "anchors", "seeds"):
+        if key not in data:
+            raise fail(f"missing key {key!r}")
+
+    def names(key: str) -> tuple[str, ...]:
+        v = data[key]
+        if not isinstance(v, list) or not v or not all(isinstance(x, str) for x in v):
+            raise fail(f"{key!r} must be a non-empty list of names")
+        return tuple(v)
+
+    def ints(key: str, minimum: int) -> tuple[int, ...]:
+        v = data[key]
+        if not isinstance(v, list) or not v or not all(isinstance(x, int) and x >= minimum for x in v):
+            raise fail(f"{key!r} must be a non-empty list of integers ≥ {minimum}")
+        return tuple(sorted(set(v)))
+
+    options = {}
+    for task, opts in data.get("task", {}).items():
+        if not isinstance(opts, dict) or (unknown := set(opts) - TASK_KEYS):
+            raise fail(f"[task.{task}] allows only {sorted(TASK_KEYS)}")
+        pairs = opts.get("pairs", "all")
+        if pairs not in PAIRS:
+            raise fail(f"[task.{task}] pairs must be one of {PAIRS}, got {pairs!r}")
+        encoders = opts.get("encoders")
+        if encoders is not None and not (isinstance(encoders, list) and all(isinstance(e, str) for e in encoders)):
+            raise fail(f"[task.{task}] encoders must be a list of names")
+        options[task] = TaskOptions(tuple(encoders) if encoders else None, pairs)
+    return Manifest(
+        name=str(data.get("name", Path(where).stem)),
+        description=str(data.get("description", "")),
+        tasks=names("tasks"),
+        methods=names("methods"),
+        anchors=ints("anchors", 0),
+        seeds=ints("seeds", 0),
+        options=options,
+        path=path,
+    )

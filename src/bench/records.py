@@ -1,0 +1,64 @@
+"""Records: one flat JSON file per cell under `<results>/records/<task>/<cell id>.json`, written atomically."""
+
+from __future__ import annotations
+
+import functools
+import json
+import platform
+import subprocess
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from bench.atomic import write_json
+from bench.cells import Cell
+from bench.registry import project_home
+
+STATUSES = ("ok", "failed", "skipped", "not_applicable")
+
+
+def record_path(results: Path, cell: Cell) -> Path:
+    return Path(results) / "records" / cell.task / f"{cell.id}.json"
+
+
+def write_record(results: Path, record: dict[str, Any]) -> None:
+    write_json(Path(results) / "records" / record["task"] / f"{record['id']}.json", record)
+
+
+def read_records(results: Path) -> list[dict[str, Any]]:
+    """Every record under `results`, in a stable order; unreadable files are reported, not fatal."""
+    out = []
+    for path in sorted((Path(results) / "records").glob("*/*.json")):
+        try:
+            out.append(json.loads(path.read_text()))
+        except (OSError, json.JSONDecodeError):
+            continue
+    return out
+
+
+@functools.cache
+def environment() -> dict[str, Any]:
+    """Package versions and git revision, shared by every record of a run."""
+    versions = {"python": platform.python_version()}
+    for pkg in ("latent-bench", "torch", "numpy", "scikit-learn", "scipy"):
+        try:
+            versions[pkg] = version(pkg)
+        except PackageNotFoundError:
+            versions[pkg] = None
+    return {"versions": versions, "git_revision": git_revision(), "machine": platform.machine()}
+
+
+def git_revision() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(project_home()), "describe", "--always", "--dirty", "--abbrev=12"],
+            capture_output=True, text=True, timeout=10, check=True,
+        )  # fmt: skip
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def timestamp() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

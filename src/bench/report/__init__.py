@@ -1,0 +1,1 @@
+"""Reporting: records → one tidy table → `leaderboard.md` with its figures."""

@@ -1,0 +1,229 @@
+"""The leaderboard: an overall ranking of methods, then per task its tables, heatmaps and curves.
+
+Scores aggregate the cells with status `ok` over seeds and over the *cross* pairs (source ≠ target);
+self pairs are shown apart as a sanity check. The overall ranking uses each task's main score (for
+classification tasks the stitched / no-stitch accuracy ratio): its mean per (task, anchor count), the
+rank of each method there, and the averages of both over tasks and anchor counts.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from tabulate import tabulate
+
+from bench.atomic import write_text
+from bench.errors import BenchError
+from bench.plugins import plugins
+from bench.report import figures
+
+CLASSIFICATION = [
+    "stitched_acc",
+    "nostitch_acc",
+    "stitched_ratio",
+    "stitched_gap",
+    "stitched_f1",
+    "reconstruction_mse",
+]
+FIDELITY = ["cosine", "mse", "top1", "mrr", "jaccard@10"]
+DEFAULT_MAIN = "stitched_ratio"
+
+
+def pm(mean: float, std: float) -> str:
+    if not np.isfinite(mean):
+        return "n/a"
+    return f"{mean:.3f} ± {std:.3f}" if np.isfinite(std) else f"{mean:.3f}"
+
+
+def task_meta(name: str) -> dict[str, Any]:
+    p = plugins()
+    if name in p.tasks:
+        cls = p.tasks.get(name)
+        return {"main": cls.main_score, **cls.describe(), "description": cls.description, "cls": cls}
+    return {"main": DEFAULT_MAIN, "description": "", "provenance": "", "licence": "", "cls": None}
+
+
+def cross_ok(df: pd.DataFrame) -> pd.DataFrame:
+    return df[(df["status"] == "ok") & (df["pair_kind"] != "self")]
+
+
+def summarise(df: pd.DataFrame, keys: list[str], metric: str) -> pd.DataFrame:
+    g = df.groupby(keys, sort=True)[metric]
+    return g.agg(["mean", "std", "count"]).reset_index()
+
+
+def overall(df: pd.DataFrame) -> pd.DataFrame:
+    parts = []
+    for task, tdf in df.groupby("task"):
+        main = task_meta(task)["main"]
+        ok = cross_ok(tdf)
+        if main not in ok or ok.empty:
+            continue
+        s = summarise(ok.dropna(subset=[main]), ["method", "anchors"], main)
+        s["rank"] = s.groupby("anchors")["mean"].rank(ascending=False, method="min")
+        s["task"] = task
+        parts.append(s)
+    if not parts:
+        return pd.DataFrame()
+    s = pd.concat(parts)
+    per_k = s.pivot_table(index="method", columns="anchors", values="mean", aggfunc="mean")
+    per_k.columns = [f"k={k}" for k in per_k.columns]
+    table = per_k.assign(mean=s.groupby("method")["mean"].mean(), mean_rank=s.groupby("method")["rank"].mean())
+    cross = df[df["pair_kind"] != "self"]
+    status = cross.groupby("method")["status"]
+    table["ok cells"] = status.apply(lambda x: int((x == "ok").sum()))
+    table["n/a cells"] = status.apply(lambda x: int((x == "not_applicable").sum()))
+    table["failed"] = status.apply(lambda x: int((x == "failed").sum()))
+    fam = df.drop_duplicates("method").set_index("method")["family"]
+    table.insert(0, "family", fam)
+    return table.sort_values(["mean_rank", "mean"], ascending=[True, False])
+
+
+def metric_table(df: pd.DataFrame, metrics: list[str]) -> tuple[list[str], list[list[str]]]:
+    present = [m for m in metrics if m in df and df[m].notna().any()]
+    rows = []
+    for (method, k), g in df.groupby(["method", "anchors"], sort=True):
+        rows.append([method, k, len(g), *(pm(g[m].mean(), g[m].std()) for m in present)])
+    return ["method", "anchors", "cells", *present], rows
+
+
+def roster_table(results: Path, task: str, encoders: list[str]) -> str | None:
+    path = results / "encoders" / f"{task}.json"
+    if not path.is_file():
+        return None
+    reports = json.loads(path.read_text())
+    rows = []
+    for name in encoders:
+        r = reports.get(name)
+        if r:
+            own = r.get("accuracy", r.get("reconstruction_mse"))
+            kind = "accuracy" if "accuracy" in r else "reconstruction MSE"
+            rows.append(
+                [
+                    name,
+                    r["architecture"],
+                    r["seed"],
+                    r["dim"],
+                    r["parameters"],
+                    kind,
+                    f"{own:.4f}",
+                    r["train_s"],
+                ]
+            )
+    headers = ["encoder", "architecture", "seed", "dim", "parameters", "own score", "value", "train s"]
+    return tabulate(rows, headers, tablefmt="github")
+
+
+def encoder_order(tdf: pd.DataFrame, cls: type | None) -> list[str]:
+    seen = set(tdf["source"]) | set(tdf["target"])
+    if cls is not None:
+        roster = [s.name for s in cls().roster()]
+        return [e for e in roster if e in seen] + sorted(seen - set(roster))
+    return sorted(seen)
+
+
+def write_leaderboard(df: pd.DataFrame, results: Path, out: Path) -> Path:
+    """Write `out` (markdown) and its figures under `results/figures/`; returns `out`."""
+    if df.empty:
+        raise BenchError(f"no records under {results / 'records'}; run `python -m bench run` first")
+    results, out = Path(results), Path(out)
+    fig_dir = results / "figures"
+    rel = lambda p: Path(p).resolve().relative_to(out.parent.resolve()).as_posix()  # noqa: E731
+    lines = ["# latent-bench leaderboard", ""]
+    lines += [
+        "Generated by `python -m bench leaderboard` from the records under "
+        f"`{rel(results)}/records/` (tidy table: `{rel(results)}/results.csv`). Do not edit by hand.",
+        "",
+        f"Records: {len(df)} cells — "
+        + ", ".join(f"{n} {s}" for s, n in df["status"].value_counts().sort_index().items())
+        + f". Code revisions: {', '.join(sorted(map(str, df['git_revision'].dropna().unique()))) or 'unknown'}.",
+        "",
+        "Scores are means ± standard deviations over seeds and over *cross* pairs (source ≠ target) of the "
+        "cells that ran (`ok`); `n/a` marks a method not applicable there (e.g. `absolute` between spaces of "
+        "different dimension). The main score of a classification task is `stitched_ratio` = stitched "
+        "accuracy / no-stitch accuracy of the same head.",
+        "",
+        "## Overall ranking",
+        "",
+    ]
+    table = overall(df)
+    if not table.empty:
+        headers = ["method", *table.columns]
+        rows = [[m, *[fmt(v) for v in row]] for m, row in zip(table.index, table.itertuples(index=False), strict=True)]
+        lines += [tabulate(rows, headers, tablefmt="github"), ""]
+        lines += [
+            "`k=…`: mean main score over tasks at that anchor count; `mean_rank`: mean rank over (task, k).",
+            "",
+        ]
+
+    for task, tdf in df.groupby("task", sort=True):
+        meta = task_meta(task)
+        main = meta["main"]
+        encoders = encoder_order(tdf, meta["cls"])
+        lines += [f"## Task `{task}` ({meta.get('modality', '?')})", ""]
+        if meta["description"]:
+            lines += [meta["description"] + ".", ""]
+        if meta.get("provenance"):
+            lines += [f"Data: {meta['provenance']}. Licence: {meta['licence']}.", ""]
+        if roster := roster_table(results, task, encoders):
+            lines += ["Encoders (own score on the test split):", "", roster, ""]
+        ok = cross_ok(tdf)
+        for title, metrics in (
+            ("Stitched classification", CLASSIFICATION),
+            ("Translation fidelity", FIDELITY),
+        ):
+            headers, rows = metric_table(ok, metrics)
+            if len(headers) > 3:
+                lines += [f"### {title}", "", tabulate(rows, headers, tablefmt="github"), ""]
+        top_k = int(tdf["anchors"].max())
+        at_k = tdf[(tdf["status"] == "ok") & (tdf["anchors"] == top_k)]
+        if main in at_k:
+            kinds = summarise(at_k.dropna(subset=[main]), ["method", "pair_kind"], main)
+            pivot = kinds.assign(v=[pm(m, s) for m, s in zip(kinds["mean"], kinds["std"], strict=True)])
+            pivot = pivot.pivot(index="method", columns="pair_kind", values="v").fillna("n/a")
+            lines += [
+                f"### `{main}` by pair kind at {top_k} anchors",
+                "",
+                tabulate(pivot, "keys", tablefmt="github"),
+                "",
+            ]
+        lines += ["### Figures", ""]
+        curve = summarise(ok.dropna(subset=[main]), ["method", "anchors"], main) if main in ok else pd.DataFrame()
+        if not curve.empty:
+            path = fig_dir / task / f"anchors-{main}.png"
+            figures.anchor_curves(curve, main, f"{task}: {main} vs anchors (cross pairs)", path)
+            lines += [f"![{task} anchors]({rel(path)})", ""]
+        heat_metric = "stitched_acc" if "stitched_acc" in at_k else main
+        links = []
+        for method in sorted(tdf["method"].unique()):
+            mdf = tdf[(tdf["method"] == method) & (tdf["anchors"] == top_k)]
+            path = fig_dir / task / f"heatmap-{method}.png"
+            figures.heatmap(
+                mdf[mdf["status"] == "ok"],
+                heat_metric,
+                encoders,
+                f"{task} · {method} · {heat_metric} · k={top_k}",
+                path,
+            )
+            links.append(f"[{method}]({rel(path)})")
+        lines += [f"Source × target heatmaps of `{heat_metric}` at {top_k} anchors: " + " · ".join(links), ""]
+        failed = tdf[tdf["status"] == "failed"]
+        if len(failed):
+            lines += [f"### Failed cells ({len(failed)})", ""]
+            for _, r in failed.head(10).iterrows():
+                lines.append(
+                    f"- {r['source']}→{r['target']} {r['method']} k={r['anchors']} seed={r['seed']}: {r['error']}"
+                )
+            lines.append("")
+    write_text(out, "\n".join(lines).rstrip() + "\n")
+    return out
+
+
+def fmt(v: Any) -> str:
+    if isinstance(v, float | np.floating):
+        return "n/a" if not np.isfinite(v) else f"{v:.3f}"
+    return str(v)

@@ -1,0 +1,44 @@
+"""Records → one tidy table (a row per cell, a column per metric), saved as CSV so anyone can load it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bench.atomic import write_with
+from bench.records import read_records
+
+ID_COLUMNS = [
+    "id", "task", "task_version", "modality", "source", "target", "pair_kind", "source_architecture",
+    "target_architecture", "source_dim", "target_dim", "method", "method_version", "family", "anchors",
+    "seed", "status", "error",
+]  # fmt: skip
+TIMING_COLUMNS = ["load_s", "fit_s", "score_s"]
+
+
+def tidy(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """One row per record: identity columns, then every metric, then timings; sorted deterministically."""
+    rows = []
+    for r in records:
+        row = {c: r.get(c) for c in ID_COLUMNS}
+        row |= r.get("metrics") or {}
+        row |= {t: (r.get("timings") or {}).get(t) for t in TIMING_COLUMNS}
+        row["git_revision"] = r.get("git_revision")
+        rows.append(row)
+    df = pd.DataFrame(rows, columns=None if rows else ID_COLUMNS)
+    if df.empty:
+        return df
+    metric_cols = sorted(c for c in df.columns if c not in {*ID_COLUMNS, *TIMING_COLUMNS, "git_revision"})
+    df = df[[*ID_COLUMNS, *metric_cols, *TIMING_COLUMNS, "git_revision"]]
+    return df.sort_values(["task", "method", "anchors", "source", "target", "seed"], kind="stable").reset_index(
+        drop=True
+    )
+
+
+def collect(results: Path) -> pd.DataFrame:
+    """The tidy table of every record under `results`, also written to `results/results.csv`."""
+    df = tidy(read_records(results))
+    write_with(Path(results) / "results.csv", lambda tmp: df.to_csv(tmp, index=False, float_format="%.6g"), ".csv")
+    return df

@@ -1,0 +1,161 @@
+"""A run: resolve the manifest into cells, embed what they need, communicate, record.
+
+Cells whose record exists (same id) are skipped unless `force`. Every cell ends as a record with a status
+(ok / failed / skipped / not_applicable); an encoder that cannot be built fails (or skips) only the cells
+that need it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from bench.atomic import write_json
+from bench.cache import SpaceCache
+from bench.cells import Cell
+from bench.communicate import Communicator, base_record, finish, one_line
+from bench.errors import Skipped, UnknownName
+from bench.manifest import Manifest
+from bench.plugins import get_method_class, get_task, plugins
+from bench.records import record_path, write_record
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Optional restrictions from the command line (None = no restriction)."""
+
+    tasks: frozenset[str] | None = None
+    methods: frozenset[str] | None = None
+    encoders: frozenset[str] | None = None
+    anchors: frozenset[int] | None = None
+    seeds: frozenset[int] | None = None
+
+
+def _select(kind: str, wanted: Iterable[str], known: list[str]) -> list[str]:
+    wanted = list(wanted)
+    if "*" in wanted:
+        return known
+    for name in wanted:
+        if name not in known:
+            raise UnknownName(kind, name, known)
+    return wanted
+
+
+def resolve(manifest: Manifest, filters: Filters = Filters()) -> list[Cell]:
+    """The manifest's cells, restricted by `filters`; unknown names raise with a suggestion."""
+    p = plugins()
+    tasks = _select("task", manifest.tasks, p.tasks.names())
+    methods = _select("method", manifest.methods, p.methods.names())
+    if filters.tasks:
+        tasks = [t for t in tasks if t in _select("task", filters.tasks, tasks)]
+    if filters.methods:
+        methods = [m for m in methods if m in _select("method", filters.methods, methods)]
+    anchors = [k for k in manifest.anchors if not filters.anchors or k in filters.anchors]
+    seeds = [s for s in manifest.seeds if not filters.seeds or s in filters.seeds]
+    cells = []
+    for task_name in tasks:
+        task = get_task(task_name)
+        opts = manifest.task_options(task_name)
+        roster = [s.name for s in task.roster()]
+        encoders = _select(f"encoder of task {task_name!r}", opts.encoders or roster, roster)
+        if filters.encoders:
+            encoders = [e for e in encoders if e in filters.encoders]
+        pairs = [(s, t) for s in encoders for t in encoders]
+        if opts.pairs == "cross":
+            pairs = [(s, t) for s, t in pairs if s != t]
+        elif opts.pairs == "self":
+            pairs = [(s, t) for s, t in pairs if s == t]
+        for (src, tgt), method, k, seed in (
+            (pr, m, k, s) for pr in pairs for m in methods for k in anchors for s in seeds
+        ):
+            mcls = get_method_class(method)
+            cells.append(Cell(task_name, src, tgt, method, k, seed, task.version, mcls.version))
+    return cells
+
+
+@dataclass
+class Summary:
+    cells: int = 0
+    skipped_existing: int = 0
+    statuses: Counter = field(default_factory=Counter)
+    seconds: dict[str, float] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        done = ", ".join(f"{n} {s}" for s, n in sorted(self.statuses.items())) or "nothing to do"
+        secs = ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items())
+        return f"{self.cells} cells: {self.skipped_existing} already recorded; ran: {done} ({secs})"
+
+
+class Runner:
+    def __init__(self, results: Path, cache: SpaceCache, device: str = "cpu", progress: bool = True):
+        self.results, self.cache, self.device, self.progress = Path(results), cache, device, progress
+        self.communicator = Communicator(cache, device)
+
+    def run(self, cells: list[Cell], force: bool = False) -> Summary:
+        summary = Summary(cells=len(cells))
+        remove_partial_records(self.results)
+        todo = [c for c in cells if force or not record_path(self.results, c).is_file()]
+        summary.skipped_existing = len(cells) - len(todo)
+        start = time.perf_counter()
+        broken = self.embed(todo)
+        summary.seconds["embed"] = time.perf_counter() - start
+
+        start = time.perf_counter()
+        order = sorted(todo, key=lambda c: (c.task, c.target, c.anchors, c.seed, c.method, c.source))
+        for cell in tqdm(order, desc="cells", unit="cell", disable=not self.progress, leave=False):
+            problem = broken.get((cell.task, cell.source)) or broken.get((cell.task, cell.target))
+            record = self.encoder_problem(cell, problem) if problem else self.communicator.run(cell)
+            write_record(self.results, record)
+            summary.statuses[record["status"]] += 1
+            if record["status"] == "failed":
+                summary.failures.append(f"{cell.label()}: {record['error']}")
+        summary.seconds["communicate"] = time.perf_counter() - start
+        return summary
+
+    def embed(self, cells: list[Cell]) -> dict[tuple[str, str], BaseException]:
+        """Build every space the cells need, once each; returns the encoders that could not be built."""
+        needed = sorted({(c.task, e) for c in cells for e in (c.source, c.target)})
+        broken: dict[tuple[str, str], BaseException] = {}
+        reports: dict[str, dict[str, Any]] = {}
+        for task_name, encoder in tqdm(needed, desc="embed", unit="encoder", disable=not self.progress, leave=False):
+            task = get_task(task_name)
+            spec = task.encoder(encoder)
+            try:
+                self.communicator.embedder.spaces(task, spec)
+            except Exception as e:
+                broken[(task_name, encoder)] = e
+                continue
+            if report := self.communicator.embedder.report(task, spec):
+                reports.setdefault(task_name, {})[encoder] = report
+        for task_name, new in reports.items():
+            path = self.results / "encoders" / f"{task_name}.json"
+            old = read_json(path)
+            if old != (merged := {**old, **new}):
+                write_json(path, merged)
+        return broken
+
+    def encoder_problem(self, cell: Cell, error: BaseException) -> dict[str, Any]:
+        record = base_record(cell, get_task(cell.task), self.device)
+        status = "skipped" if isinstance(error, Skipped) else "failed"
+        return finish(record | {"status": status, "error": f"encoder could not be built: {one_line(error)}"})
+
+
+def remove_partial_records(results: Path) -> None:
+    """Temporary files of records a killed run was writing (the record itself was never replaced)."""
+    for tmp in (Path(results) / "records").glob("*/.*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return {}

@@ -1,0 +1,79 @@
+"""The task contract: data with labels, an encoder roster, default pairs, protocols and provenance."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+import torch
+
+from bench.encoders import EncoderSpec
+from bench.errors import UnknownName
+
+Modality = Literal["images", "text", "audio", "graphs", "crossmodal"]
+PROTOCOLS = ("stitched_classification", "translation_fidelity", "reconstruction")
+
+
+@dataclass(frozen=True)
+class Split:
+    """One split of a task: model inputs, integer labels and stable sample ids (same order)."""
+
+    inputs: torch.Tensor
+    labels: np.ndarray
+    ids: np.ndarray
+
+
+class Task:
+    """Subclass and set the class attributes; implement `load_split` and `roster`."""
+
+    name: ClassVar[str]
+    version: ClassVar[str] = "1"
+    modality: ClassVar[Modality]
+    description: ClassVar[str] = ""
+    provenance: ClassVar[str] = ""
+    licence: ClassVar[str] = ""
+    n_classes: ClassVar[int]
+    splits: ClassVar[tuple[str, ...]] = ("train", "test")
+    protocols: ClassVar[tuple[str, ...]] = ("stitched_classification", "translation_fidelity")
+    main_score: ClassVar[str] = "stitched_ratio"
+
+    def load_split(self, split: str) -> Split:
+        raise NotImplementedError
+
+    def roster(self) -> list[EncoderSpec]:
+        raise NotImplementedError
+
+    def encoder(self, name: str) -> EncoderSpec:
+        specs = {s.name: s for s in self.roster()}
+        if name not in specs:
+            raise UnknownName(f"encoder of task {self.name!r}", name, specs)
+        return specs[name]
+
+    def default_pairs(self) -> list[tuple[str, str]]:
+        """All ordered pairs of distinct encoders, plus the self pairs."""
+        names = [s.name for s in self.roster()]
+        return list(itertools.product(names, names))
+
+    @classmethod
+    def describe(cls) -> dict[str, Any]:
+        return {
+            "task": cls.name,
+            "version": cls.version,
+            "modality": cls.modality,
+            "classes": cls.n_classes,
+            "protocols": ", ".join(cls.protocols),
+            "main score": cls.main_score,
+            "licence": cls.licence,
+            "provenance": cls.provenance,
+        }
+
+
+def pair_kind(source: EncoderSpec, target: EncoderSpec) -> str:
+    """`self`, `cross-seed` (same architecture, other seed) or `cross-architecture`."""
+    if source.name == target.name:
+        return "self"
+    if source.architecture == target.architecture:
+        return "cross-seed"
+    return "cross-architecture"

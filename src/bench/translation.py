@@ -1,0 +1,54 @@
+"""The latent-space-translation pipeline shared by the orthogonal translators.
+
+Both spaces are standard-scaled with their anchors' statistics and zero-padded to a common dimension;
+a map `R` is estimated between the scaled anchors; a source sample is scaled, padded, mapped, then
+un-padded and un-scaled with the *target's* statistics (Maiorca, Moschella et al., NeurIPS 2023):
+
+    source(x) = T_y⁻¹( T_x(x) R ),   T = pad ∘ standard-scale (fitted on anchors)
+"""
+
+from __future__ import annotations
+
+from typing import Self
+
+import torch
+from torch import Tensor
+
+from bench.methods import Method
+from bench.preprocessing import Chain, StandardScaling, ZeroPad
+
+
+def orthogonal_procrustes(x: Tensor, y: Tensor) -> Tensor:
+    """argmin_R ‖x R − y‖_F over orthogonal R: R = U Vᵀ with U Σ Vᵀ = svd(xᵀ y)."""
+    u, _, vh = torch.linalg.svd(x.T @ y, full_matrices=False)
+    return u @ vh
+
+
+def nearest_orthogonal(w: Tensor) -> Tensor:
+    """The orthogonal matrix closest to w in Frobenius norm: U Vᵀ with U Σ Vᵀ = svd(w)."""
+    u, _, vh = torch.linalg.svd(w, full_matrices=False)
+    return u @ vh
+
+
+def least_squares(x: Tensor, y: Tensor) -> Tensor:
+    """argmin_W ‖x W − y‖_F (the minimum-norm solution when x has fewer rows than columns)."""
+    return torch.linalg.pinv(x) @ y
+
+
+class ScaledTranslator(Method):
+    """A translator in the scaled, zero-padded space; subclasses estimate `R` with `estimate`."""
+
+    family = "translator"
+
+    def estimate(self, x: Tensor, y: Tensor) -> Tensor:
+        raise NotImplementedError
+
+    def fit(self, source_anchors: Tensor, target_anchors: Tensor, **unpaired: Tensor) -> Self:
+        dim = max(source_anchors.shape[1], target_anchors.shape[1])
+        self.tx = Chain(StandardScaling(), ZeroPad(dim)).fit(source_anchors)
+        self.ty = Chain(StandardScaling(), ZeroPad(dim)).fit(target_anchors)
+        self.map = self.estimate(self.tx(source_anchors), self.ty(target_anchors))
+        return self
+
+    def source(self, x: Tensor) -> Tensor:
+        return self.ty.inverse(self.tx(x) @ self.map)

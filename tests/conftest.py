@@ -1,0 +1,28 @@
+"""Shared fixtures: an isolated space cache for the session, offline hub libraries, fresh registries."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory):
+    """One space cache for the whole session, so encoders are trained once."""
+    path = tmp_path_factory.mktemp("cache")
+    os.environ["BENCH_CACHE"] = str(path)
+    return path
+
+
+@pytest.fixture
+def fresh_plugins():
+    """Rediscover plug-ins (after the test changed the plug-in path) and again after it."""
+    from bench.plugins import plugins
+
+    plugins.cache_clear()
+    yield plugins
+    plugins.cache_clear()

@@ -1,0 +1,51 @@
+"""Metrics on small cases computed by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bench import metrics
+
+
+def test_accuracy_and_macro_f1_by_hand() -> None:
+    y_true = np.array([0, 0, 1, 1, 2, 2])
+    y_pred = np.array([0, 1, 1, 1, 2, 0])
+    assert metrics.accuracy(y_true, y_pred) == pytest.approx(4 / 6)
+    # class 0: P = 1/2, R = 1/2 → F1 1/2; class 1: P = 2/3, R = 1 → F1 4/5; class 2: P = 1, R = 1/2 → F1 2/3
+    assert metrics.macro_f1(y_true, y_pred) == pytest.approx((1 / 2 + 4 / 5 + 2 / 3) / 3)
+
+
+def test_mean_cosine_and_mse_by_hand() -> None:
+    a = np.array([[1.0, 0.0], [0.0, 2.0]])
+    b = np.array([[1.0, 1.0], [0.0, -3.0]])
+    assert metrics.mean_cosine(a, b) == pytest.approx((1 / np.sqrt(2) - 1) / 2)
+    assert metrics.mse(a, b) == pytest.approx((0 + 1 + 0 + 25) / 4)
+
+
+def test_ranks_top1_and_mrr_by_hand() -> None:
+    # row 0 matches its counterpart best; row 1's counterpart is 2nd; row 2's is 3rd
+    a = np.array([[1.0, 0.0], [1.0, 0.1], [0.0, 1.0]])
+    b = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0]])
+    np.testing.assert_array_equal(metrics.match_ranks(a, b), [1, 2, 3])
+    assert metrics.top1_matching(a, b) == pytest.approx(1 / 3)
+    assert metrics.mrr(a, b) == pytest.approx((1 + 1 / 2 + 1 / 3) / 3)
+
+
+def test_ties_count_against_the_true_match() -> None:
+    a = np.array([[1.0, 0.0], [1.0, 0.0]])
+    b = np.array([[1.0, 0.0], [1.0, 0.0]])  # both candidates equally similar
+    np.testing.assert_array_equal(metrics.match_ranks(a, b), [2, 2])
+
+
+def test_jaccard_at_k_by_hand() -> None:
+    # four points on a line in angle; k = 1 nearest neighbours
+    angles = np.array([0.0, 0.1, 1.0, 1.15])
+    a = np.stack([np.cos(angles), np.sin(angles)], 1)  # NN: 0→1, 1→0, 2→3, 3→2
+    angles_b = np.array([0.0, 1.0, 0.1, 1.15])
+    b = np.stack([np.cos(angles_b), np.sin(angles_b)], 1)  # NN: 0→2, 1→3, 2→0, 3→1
+    assert metrics.jaccard_at_k(a, a, 1) == 1.0
+    assert metrics.jaccard_at_k(a, b, 1) == 0.0
+    # k = 2: a: 0→{1,2}, 1→{0,2}, 2→{3,1}, 3→{2,1}; b: 0→{2,1}, 1→{3,2}, 2→{0,1}, 3→{1,2}
+    expected = np.mean([2 / 2, 1 / 3, 1 / 3, 2 / 2])
+    assert metrics.jaccard_at_k(a, b, 2) == pytest.approx(expected)
