@@ -34,3 +34,12 @@ def test_zero_pad_refuses_to_shrink_and_l2_has_no_inverse() -> None:
     assert torch.allclose(n(torch.tensor([[3.0, 4.0]])), torch.tensor([[0.6, 0.8]]))
     with pytest.raises(NotImplementedError):
         n.inverse(torch.zeros(1, 2))
+
+
+def test_standard_scaling_leaves_dimensions_constant_on_anchors_unscaled() -> None:
+    anchors = torch.tensor([[1.0, 0.0], [3.0, 0.0]], dtype=torch.float64)  # 2nd unit never active
+    s = StandardScaling().fit(anchors)
+    assert torch.equal(s.std, torch.tensor([[1.0, 1.0]], dtype=torch.float64))
+    assert torch.equal(
+        s(torch.tensor([[2.0, 0.5]], dtype=torch.float64)), torch.tensor([[0.0, 0.5]], dtype=torch.float64)
+    )

@@ -10,7 +10,7 @@ from bench.cache import digest
 from bench.errors import NotApplicable
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Cell:
     task: str
     source: str

@@ -26,8 +26,8 @@ class Plugins:
             self.architectures.add(arch.name, arch, "bench.architectures")
         self._discover("tasks", Task, self.tasks)
         self._discover("baselines", Method, self.methods)
-        self._entry_points("bench.tasks", self.tasks)
-        self._entry_points("bench.methods", self.methods)
+        self._entry_points("bench.tasks", Task, self.tasks)
+        self._entry_points("bench.methods", Method, self.methods)
 
     def _discover(self, folder: str, base: type, registry: Registry) -> None:
         for path in plugin_files(folder):
@@ -42,12 +42,27 @@ class Plugins:
                 except BenchError as e:
                     self.errors.append(str(e))
 
-    def _entry_points(self, group: str, registry: Registry) -> None:
+    def _entry_points(self, group: str, base: type, registry: Registry) -> None:
         for ep in entry_points(group):
+            origin = f"entry point {ep.name} = {ep.value} ({group})"
             try:
-                registry.add(ep.name, ep.load, f"entry point {ep.value} ({group})", lazy=True)
+                registry.add(
+                    ep.name,
+                    lambda ep=ep, origin=origin: checked_plugin(ep.load(), ep.name, base, origin),
+                    origin,
+                    lazy=True,
+                )
             except BenchError as e:
                 self.errors.append(str(e))
+
+
+def checked_plugin(obj: object, name: str, base: type, origin: str) -> type:
+    """An entry point must give a subclass of `base` whose `name` is the entry point's name."""
+    if not (isinstance(obj, type) and issubclass(obj, base)):
+        raise BenchError(f"{origin} does not give a {base.__name__} subclass")
+    if getattr(obj, "name", None) != name:
+        raise BenchError(f"{origin} gives {obj.__name__} named {getattr(obj, 'name', None)!r}, not {name!r}")
+    return obj
 
 
 @cache

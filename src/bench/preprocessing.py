@@ -43,11 +43,17 @@ class Centering(Transform):
 
 
 class StandardScaling(Transform):
-    """x ↦ (x − μ) / σ per dimension, with the anchors' mean and standard deviation (σ floored at EPS)."""
+    """x ↦ (x − μ) / σ per dimension, with the anchors' mean and standard deviation.
+
+    A dimension constant on the anchors (σ < EPS, e.g. a ReLU unit they never activate) is only centred
+    (σ := 1), as scikit-learn's StandardScaler does; dividing by a vanishing σ would blow up any sample
+    that does activate it.
+    """
 
     def fit(self, x: Tensor) -> Self:
         self.mean = x.mean(dim=0, keepdim=True)
-        self.std = x.std(dim=0, unbiased=False, keepdim=True).clamp_min(EPS)
+        std = x.std(dim=0, unbiased=False, keepdim=True)
+        self.std = torch.where(std < EPS, torch.ones_like(std), std)
         return self
 
     def forward(self, x: Tensor) -> Tensor:

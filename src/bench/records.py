@@ -15,8 +15,6 @@ from bench.atomic import write_json
 from bench.cells import Cell
 from bench.registry import project_home
 
-STATUSES = ("ok", "failed", "skipped", "not_applicable")
-
 
 def record_path(results: Path, cell: Cell) -> Path:
     return Path(results) / "records" / cell.task / f"{cell.id}.json"

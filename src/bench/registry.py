@@ -119,7 +119,7 @@ def import_file(path: Path, package: str) -> Any:
 def plugin_files(folder: str) -> list[Path]:
     files = []
     for root in plugin_dirs(folder):
-        files += sorted(p for p in root.rglob("*.py") if not p.name.startswith("_") and "test" not in p.stem)
+        files += sorted(p for p in root.rglob("*.py") if not p.name.startswith(("_", "test_")))
     return files
 
 

@@ -38,6 +38,8 @@ class Task:
     splits: ClassVar[tuple[str, ...]] = ("train", "test")
     protocols: ClassVar[tuple[str, ...]] = ("stitched_classification", "translation_fidelity")
     main_score: ClassVar[str] = "stitched_ratio"
+    #: Shape of one input sample, for the architectures trained here (e.g. (1, 8, 8) for 8×8 grey images).
+    input_shape: ClassVar[tuple[int, ...]] = ()
 
     def load_split(self, split: str) -> Split:
         raise NotImplementedError

@@ -38,7 +38,12 @@ def tidy(records: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def collect(results: Path) -> pd.DataFrame:
-    """The tidy table of every record under `results`, also written to `results/results.csv`."""
+    """The tidy table of every record under `results`.
+
+    Also written to `results/results.csv` without the timings and revision columns, so that the committed
+    table changes only when results do.
+    """
     df = tidy(read_records(results))
-    write_with(Path(results) / "results.csv", lambda tmp: df.to_csv(tmp, index=False, float_format="%.6g"), ".csv")
+    stable = df.drop(columns=[c for c in [*TIMING_COLUMNS, "git_revision"] if c in df])
+    write_with(Path(results) / "results.csv", lambda tmp: stable.to_csv(tmp, index=False, float_format="%.6g"), ".csv")
     return df
