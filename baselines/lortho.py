@@ -9,16 +9,11 @@ source, not general rotations.
 
 from torch import Tensor
 
-from bench.methods import Properties
 from bench.translation import ScaledTranslator, least_squares, nearest_orthogonal
 
 
 class LOrtho(ScaledTranslator):
     name = "lortho"
-    properties = Properties(
-        invariances=frozenset({"translation", "isotropic_scaling", "anisotropic_scaling", "permutation"})
-    )
-    reference = "Maiorca, Moschella et al., Latent Space Translation via Semantic Alignment, NeurIPS 2023"
 
     def estimate(self, x: Tensor, y: Tensor) -> Tensor:
         return nearest_orthogonal(least_squares(x, y))

@@ -10,16 +10,11 @@ invariant to general rotations of the source, because per-dimension statistics c
 
 from torch import Tensor
 
-from bench.methods import Properties
 from bench.translation import ScaledTranslator, orthogonal_procrustes
 
 
 class Procrustes(ScaledTranslator):
     name = "procrustes"
-    properties = Properties(
-        invariances=frozenset({"translation", "isotropic_scaling", "anisotropic_scaling", "permutation"})
-    )
-    reference = "Maiorca, Moschella et al., Latent Space Translation via Semantic Alignment, NeurIPS 2023"
 
     def estimate(self, x: Tensor, y: Tensor) -> Tensor:
         return orthogonal_procrustes(x, y)

@@ -14,7 +14,7 @@ from typing import Self
 import torch
 from torch import Tensor
 
-from bench.methods import Method
+from bench.methods import Method, Properties
 from bench.preprocessing import Chain, StandardScaling, ZeroPad
 
 
@@ -36,9 +36,17 @@ def least_squares(x: Tensor, y: Tensor) -> Tensor:
 
 
 class ScaledTranslator(Method):
-    """A translator in the scaled, zero-padded space; subclasses estimate `R` with `estimate`."""
+    """A translator in the scaled, zero-padded space; subclasses estimate `R` with `estimate`.
+
+    Whatever `R` is, the standard scaling removes translations and per-dimension rescaling of the source,
+    and an orthogonal `R` fitted on permuted dimensions is the permuted `R`.
+    """
 
     family = "translator"
+    properties = Properties(
+        invariances=frozenset({"translation", "isotropic_scaling", "anisotropic_scaling", "permutation"})
+    )
+    reference = "Maiorca, Moschella et al., Latent Space Translation via Semantic Alignment, NeurIPS 2023"
 
     def estimate(self, x: Tensor, y: Tensor) -> Tensor:
         raise NotImplementedError
