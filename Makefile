@@ -11,8 +11,8 @@ system-packages:
 
 venv:
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -c requirements/constraints.txt -e '.[all,dev]'
+	$(VENV)/bin/python -m pip install -qq --upgrade pip
+	$(VENV)/bin/python -m pip install -qq -c requirements/constraints.txt -e '.[all,dev]'
 
 test:
 	$(VENV)/bin/python -m pytest -q -m "not slow"
