@@ -12,9 +12,7 @@ from typing import Self
 from torch import Tensor
 
 from bench.methods import Method, Properties
-from bench.preprocessing import L2Normalization
-
-normalize = L2Normalization()
+from bench.projections import cosine
 
 
 class Relative(Method):
@@ -26,12 +24,11 @@ class Relative(Method):
     )
 
     def fit(self, source_anchors: Tensor, target_anchors: Tensor, **unpaired: Tensor) -> Self:
-        self.source_anchors = normalize(source_anchors)
-        self.target_anchors = normalize(target_anchors)
+        self.source_anchors, self.target_anchors = source_anchors, target_anchors
         return self
 
     def source(self, x: Tensor) -> Tensor:
-        return normalize(x) @ self.source_anchors.T
+        return cosine(x, self.source_anchors)
 
     def target(self, y: Tensor) -> Tensor:
-        return normalize(y) @ self.target_anchors.T
+        return cosine(y, self.target_anchors)

@@ -28,8 +28,9 @@ def test_ranks_top1_and_mrr_by_hand() -> None:
     a = np.array([[1.0, 0.0], [1.0, 0.1], [0.0, 1.0]])
     b = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0]])
     np.testing.assert_array_equal(metrics.match_ranks(a, b), [1, 2, 3])
-    assert metrics.top1_matching(a, b) == pytest.approx(1 / 3)
-    assert metrics.mrr(a, b) == pytest.approx((1 + 1 / 2 + 1 / 3) / 3)
+    top1, mrr = metrics.matching(a, b)
+    assert top1 == pytest.approx(1 / 3)
+    assert mrr == pytest.approx((1 + 1 / 2 + 1 / 3) / 3)
 
 
 def test_ties_count_against_the_true_match() -> None:
@@ -49,3 +50,25 @@ def test_jaccard_at_k_by_hand() -> None:
     # k = 2: a: 0→{1,2}, 1→{0,2}, 2→{3,1}, 3→{2,1}; b: 0→{2,1}, 1→{3,2}, 2→{0,1}, 3→{1,2}
     expected = np.mean([2 / 2, 1 / 3, 1 / 3, 2 / 2])
     assert metrics.jaccard_at_k(a, b, 2) == pytest.approx(expected)
+
+
+def test_linear_cka_by_hand_and_invariances() -> None:
+    x = np.array([[1.0], [2.0], [3.0]])
+    y = np.array([[1.0], [3.0], [2.0]])
+    # centred: x = (−1, 0, 1), y = (−1, 1, 0); (yᵀx)² = 1, ‖xᵀx‖ = ‖yᵀy‖ = 2 → 1 / 4
+    assert metrics.linear_cka(x, y) == pytest.approx(0.25)
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(50, 6))
+    q, _ = np.linalg.qr(rng.normal(size=(6, 6)))
+    assert metrics.linear_cka(a, 3 * a @ q + 1) == pytest.approx(1.0)
+    assert metrics.linear_cka(a, a * np.arange(1, 7)) < 0.99  # not invariant to anisotropic scaling
+    assert metrics.linear_cka(a, np.hstack([a, np.zeros((50, 2))])) == pytest.approx(1.0)  # dims may differ
+
+
+def test_mutual_knn_by_hand() -> None:
+    angles = np.array([0.0, 0.1, 1.0, 1.15])
+    a = np.stack([np.cos(angles), np.sin(angles)], 1)  # 1-NN: 0→1, 1→0, 2→3, 3→2
+    angles_b = np.array([0.0, 0.1, 1.0, 0.15])
+    b = np.stack([np.cos(angles_b), np.sin(angles_b)], 1)  # 1-NN: 0→1, 1→3, 2→3, 3→1
+    assert metrics.mutual_knn(a, a, k=1) == 1.0
+    assert metrics.mutual_knn(a, b, k=1) == pytest.approx(2 / 4)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -35,6 +36,10 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--seeds", type=csv(int), help="only these seeds")
     run.add_argument("--force", action="store_true", help="redo cells that already have a record")
     run.add_argument("--device", default="cpu", help="torch device for the embed and communicate phases")
+    run.add_argument(
+        "-j", "--jobs", type=int, default=os.cpu_count() or 1,
+        help="processes scoring cells (default: one per CPU; records are identical for any value)",
+    )  # fmt: skip
     run.add_argument("--no-leaderboard", action="store_true", help="do not regenerate the leaderboard")
     add_paths(run)
     run.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -92,7 +97,7 @@ def cmd_run(args: argparse.Namespace) -> None:
     cells = resolve(manifest, filters)
     results, out = paths(args)
     runner = Runner(results, SpaceCache(args.cache), args.device, progress=not args.quiet)
-    summary = runner.run(cells, force=args.force)
+    summary = runner.run(cells, force=args.force, jobs=max(1, args.jobs))
     print(summary.line())
     for failure in summary.failures[:10]:
         print(f"  failed: {failure}")

@@ -1,4 +1,8 @@
-"""Atomic file writes: write to a temporary file in the same folder, then `os.replace`."""
+"""Atomic file writes: write to a temporary file in the same folder, then `os.replace`.
+
+A reader, or a run resumed after its predecessor was killed, sees either the old file or the new one,
+never a part of one (durability across an operating-system crash, which would need fsync, is not sought).
+"""
 
 from __future__ import annotations
 
@@ -27,10 +31,8 @@ def atomic_path(path: Path, suffix: str = "") -> Iterator[Path]:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    with atomic_path(path) as tmp, open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
 
 
 def write_text(path: Path, text: str) -> None:

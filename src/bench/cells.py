@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 import numpy as np
 
 from bench.cache import digest
 from bench.errors import NotApplicable
+
+#: Bumped whenever the protocols or metrics change in a way that changes recorded numbers.
+PROTOCOLS_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -23,11 +27,17 @@ class Cell:
 
     @property
     def id(self) -> str:
-        """A deterministic id: a hash of the names, the parameters and the task and method versions."""
-        return digest(asdict(self))[:20]
+        """A deterministic id: a hash of the names, the parameters, the task and method versions and the
+        version of the scoring protocols (a change to any of them gives new cells, never stale records)."""
+        return digest(asdict(self), PROTOCOLS_VERSION)[:20]
 
     def label(self) -> str:
         return f"{self.task}: {self.source}→{self.target} {self.method} k={self.anchors} seed={self.seed}"
+
+
+def cell_fields(record: dict[str, Any]) -> dict[str, Any]:
+    """The cell's own fields out of a record."""
+    return {f.name: record[f.name] for f in fields(Cell)}
 
 
 def draw_anchors(train_ids: np.ndarray, count: int, seed: int) -> np.ndarray:

@@ -37,6 +37,12 @@ class Communicator:
         self._spaces = lru_cache(maxsize=64)(self._load_spaces)
         self._tensor = lru_cache(maxsize=256)(self._to_tensor)
         self._model = lru_cache(maxsize=8)(self._load_model)
+        self._similarity = lru_cache(maxsize=1024)(self._pair_similarity)
+
+    def _pair_similarity(self, task: str, source: str, target: str) -> dict[str, float]:
+        return protocols.similarity(
+            np.asarray(self._spaces(task, source)["test"].x), np.asarray(self._spaces(task, target)["test"].x)
+        )
 
     def _load_spaces(self, task: str, encoder: str) -> dict[str, Space]:
         t = get_task(task)
@@ -104,6 +110,8 @@ class Communicator:
             scores |= protocols.stitched_classification(mapped)
         if "translation_fidelity" in task.protocols:
             scores |= protocols.translation_fidelity(mapped)
+        if "similarity" in task.protocols:
+            scores |= self._similarity(cell.task, cell.source, cell.target)
         arch = plugins().architectures.get(target.architecture)
         if "reconstruction" in task.protocols and arch.objective == "autoencoder" and method_cls.family == "translator":
             decoder = self._model(cell.task, cell.target)

@@ -47,14 +47,11 @@ def match_ranks(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.sum(s >= np.diag(s)[:, None], axis=1)
 
 
-def top1_matching(a: np.ndarray, b: np.ndarray) -> float:
-    """Fraction of rows whose nearest neighbour in b is their own counterpart."""
-    return float(np.mean(match_ranks(a, b) == 1))
-
-
-def mrr(a: np.ndarray, b: np.ndarray) -> float:
-    """Mean reciprocal rank of the counterpart b_i among all rows of b."""
-    return float(np.mean(1.0 / match_ranks(a, b)))
+def matching(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """(top-1, MRR): the fraction of rows whose nearest row of b is their counterpart, and the mean
+    reciprocal rank of the counterpart b_i among all rows of b."""
+    ranks = match_ranks(a, b)
+    return float(np.mean(ranks == 1)), float(np.mean(1.0 / ranks))
 
 
 def knn_sets(x: np.ndarray, k: int) -> np.ndarray:
@@ -66,6 +63,30 @@ def knn_sets(x: np.ndarray, k: int) -> np.ndarray:
 
 def jaccard_at_k(a: np.ndarray, b: np.ndarray, k: int = 10) -> float:
     """mean_i |N_a(i) ∩ N_b(i)| / |N_a(i) ∪ N_b(i)|, with N the k nearest neighbours within each space."""
-    na, nb = knn_sets(a, k), knn_sets(b, k)
-    scores = [len(set(p) & set(q)) / len(set(p) | set(q)) for p, q in zip(na, nb, strict=True)]
-    return float(np.mean(scores))
+    shared = neighbours_in_common(knn_sets(a, k), knn_sets(b, k))
+    return float(np.mean(shared / (2 * k - shared)))
+
+
+def neighbours_in_common(na: np.ndarray, nb: np.ndarray) -> np.ndarray:
+    """|N_a(i) ∩ N_b(i)| per row, for index sets of distinct neighbours (N × k each)."""
+    rows = np.arange(len(na))[:, None]
+    member = np.zeros((len(na), int(max(na.max(), nb.max())) + 1), dtype=bool)
+    member[rows, na] = True
+    return member[rows, nb].sum(axis=1)
+
+
+def linear_cka(x: np.ndarray, y: np.ndarray) -> float:
+    """Linear CKA (Kornblith et al., 2019): ‖YᵀX‖²_F / (‖XᵀX‖_F ‖YᵀY‖_F) on column-centred X, Y.
+
+    1 for spaces equal up to rotation, isotropic scaling and translation; dims may differ.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    x, y = x - x.mean(axis=0), y - y.mean(axis=0)
+    cross = np.linalg.norm(y.T @ x) ** 2
+    return float(cross / max(np.linalg.norm(x.T @ x) * np.linalg.norm(y.T @ y), EPS))
+
+
+def mutual_knn(x: np.ndarray, y: np.ndarray, k: int = 10) -> float:
+    """Mutual k-NN alignment (Huh et al., 2024): mean_i |N_x(i) ∩ N_y(i)| / k, neighbours by cosine."""
+    return float(np.mean(neighbours_in_common(knn_sets(x, k), knn_sets(y, k)) / k))

@@ -6,6 +6,8 @@
   `stitched_gap` = stitched − no-stitch accuracy, `stitched_ratio` = stitched / no-stitch accuracy.
 - translation fidelity: mapped source test samples against target test samples (same ids, same order).
 - reconstruction: the target autoencoder's decoder fed the translated source latents, MSE to the inputs.
+- similarity: diagnostics of the raw pair, independent of the method: linear CKA and mutual k-NN of the
+  source and target test spaces.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sklearn.preprocessing import StandardScaler
 from bench import metrics
 
 JACCARD_K = 10
+MUTUAL_K = 10
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ class HeadCache:
         if key in self._heads:
             self._heads.move_to_end(key)
             return self._heads[key]
-        head = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, tol=1e-4))
+        head = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, tol=1e-3))
         head.fit(m.target_train, m.target_train_labels)
         reference = head.predict(m.target_test)
         fitted = FittedHead(
@@ -93,14 +96,22 @@ def stitched_classification(m: Mapped) -> dict[str, float]:
 
 def translation_fidelity(m: Mapped) -> dict[str, float]:
     a, b = m.source_test, m.target_test
+    top1, mrr = metrics.matching(a, b)
     return {
         "cosine": metrics.mean_cosine(a, b),
         "mse": metrics.mse(a, b),
-        "top1": metrics.top1_matching(a, b),
-        "mrr": metrics.mrr(a, b),
+        "top1": top1,
+        "mrr": mrr,
         f"jaccard@{JACCARD_K}": metrics.jaccard_at_k(a, b, JACCARD_K),
     }
 
 
 def reconstruction(decoded: np.ndarray, inputs: np.ndarray) -> dict[str, float]:
     return {"reconstruction_mse": metrics.mse(decoded.reshape(len(decoded), -1), inputs.reshape(len(inputs), -1))}
+
+
+def similarity(source_test: np.ndarray, target_test: np.ndarray) -> dict[str, float]:
+    return {
+        "cka": metrics.linear_cka(source_test, target_test),
+        f"mutual_knn@{MUTUAL_K}": metrics.mutual_knn(source_test, target_test, MUTUAL_K),
+    }

@@ -7,6 +7,7 @@ that need it.
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from collections import Counter
@@ -19,9 +20,10 @@ from tqdm import tqdm
 
 from bench.atomic import write_json
 from bench.cache import SpaceCache
-from bench.cells import Cell
+from bench.cells import Cell, cell_fields
 from bench.communicate import Communicator, base_record, finish, one_line
 from bench.errors import Skipped, UnknownName
+from bench.executors import score_in_processes, score_serially
 from bench.manifest import Manifest
 from bench.plugins import get_method_class, get_task, plugins
 from bench.records import record_path, write_record
@@ -99,7 +101,8 @@ class Runner:
         self.results, self.cache, self.device, self.progress = Path(results), cache, device, progress
         self.communicator = Communicator(cache, device)
 
-    def run(self, cells: list[Cell], force: bool = False) -> Summary:
+    def run(self, cells: list[Cell], force: bool = False, jobs: int = 1) -> Summary:
+        """Score the cells that have no record yet (all of them with `force`) in `jobs` processes."""
         summary = Summary(cells=len(cells))
         remove_partial_records(self.results)
         todo = [c for c in cells if force or not record_path(self.results, c).is_file()]
@@ -109,14 +112,27 @@ class Runner:
         summary.seconds["embed"] = time.perf_counter() - start
 
         start = time.perf_counter()
-        order = sorted(todo, key=lambda c: (c.task, c.target, c.anchors, c.seed, c.method, c.source))
-        for cell in tqdm(order, desc="cells", unit="cell", disable=not self.progress, leave=False):
+        runnable = []
+        records: list[dict[str, Any]] = []
+        for cell in todo:
             problem = broken.get((cell.task, cell.source)) or broken.get((cell.task, cell.target))
-            record = self.encoder_problem(cell, problem) if problem else self.communicator.run(cell)
+            if problem:
+                records.append(self.encoder_problem(cell, problem))
+            else:
+                runnable.append(cell)
+        scored = (
+            score_in_processes(runnable, jobs, self.cache, self.device)
+            if jobs > 1 and len(runnable) > 1
+            else score_serially(self.communicator, runnable)
+        )
+        bar = tqdm(total=len(todo), desc="cells", unit="cell", disable=not self.progress, leave=False)
+        for record in itertools.chain(records, scored):
             write_record(self.results, record)
+            bar.update()
             summary.statuses[record["status"]] += 1
             if record["status"] == "failed":
-                summary.failures.append(f"{cell.label()}: {record['error']}")
+                summary.failures.append(f"{Cell(**cell_fields(record)).label()}: {record['error']}")
+        bar.close()
         summary.seconds["communicate"] = time.perf_counter() - start
         return summary
 

@@ -13,7 +13,7 @@ from bench.encoders import EncoderSpec
 from bench.errors import UnknownName
 
 Modality = Literal["images", "text", "audio", "graphs", "crossmodal"]
-PROTOCOLS = ("stitched_classification", "translation_fidelity", "reconstruction")
+PROTOCOLS = ("stitched_classification", "translation_fidelity", "reconstruction", "similarity")
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Task:
     licence: ClassVar[str] = ""
     n_classes: ClassVar[int]
     splits: ClassVar[tuple[str, ...]] = ("train", "test")
-    protocols: ClassVar[tuple[str, ...]] = ("stitched_classification", "translation_fidelity")
+    protocols: ClassVar[tuple[str, ...]] = ("stitched_classification", "translation_fidelity", "similarity")
     main_score: ClassVar[str] = "stitched_ratio"
     #: Shape of one input sample, for the architectures trained here (e.g. (1, 8, 8) for 8×8 grey images).
     input_shape: ClassVar[tuple[int, ...]] = ()

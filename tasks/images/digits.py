@@ -45,7 +45,7 @@ class Digits(Task):
     description = "8×8 handwritten digits, 1,347 train / 450 test (stratified, seed 0)"
     provenance = "scikit-learn `load_digits` (UCI Optical Recognition of Handwritten Digits, E. Alpaydin, C. Kaynak)"
     licence = "CC BY 4.0 (UCI ML Repository)"
-    protocols = ("stitched_classification", "translation_fidelity", "reconstruction")
+    protocols = ("stitched_classification", "translation_fidelity", "reconstruction", "similarity")
     input_shape = (1, 8, 8)
 
     def load_split(self, split: str) -> Split:

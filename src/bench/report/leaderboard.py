@@ -14,11 +14,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.stats import spearmanr
 from tabulate import tabulate
 
 from bench.atomic import write_text
 from bench.errors import BenchError
 from bench.plugins import plugins
+from bench.protocols import MUTUAL_K
 from bench.report import figures
 
 CLASSIFICATION = [
@@ -211,6 +213,7 @@ def write_leaderboard(df: pd.DataFrame, results: Path, out: Path) -> Path:
             )
             links.append(f"[{method}]({rel(path)})")
         lines += [f"Source × target heatmaps of `{heat_metric}` at {top_k} anchors: " + " · ".join(links), ""]
+        lines += similarity_section(tdf, main, top_k, encoders, fig_dir / task, rel)
         failed = tdf[tdf["status"] == "failed"]
         if len(failed):
             lines += [f"### Failed cells ({len(failed)})", ""]
@@ -221,6 +224,43 @@ def write_leaderboard(df: pd.DataFrame, results: Path, out: Path) -> Path:
             lines.append("")
     write_text(out, "\n".join(lines).rstrip() + "\n")
     return out
+
+
+def similarity_section(
+    tdf: pd.DataFrame, main: str, top_k: int, encoders: list[str], fig_dir: Path, rel: Any
+) -> list[str]:
+    """CKA and mutual k-NN of the raw pairs, by pair kind, and how well they predict each method's score."""
+    sims = [c for c in ("cka", f"mutual_knn@{MUTUAL_K}") if c in tdf]
+    ok = tdf[(tdf["status"] == "ok")].dropna(subset=sims) if sims else tdf.iloc[:0]
+    if ok.empty:
+        return []
+    pairs = ok.drop_duplicates(["source", "target"])
+    rows = [
+        [kind, len(g), *(pm(g[c].mean(), g[c].std()) for c in sims)]
+        for kind, g in pairs.groupby("pair_kind", sort=True)
+    ]
+    lines = [
+        "### Similarity of the raw spaces",
+        "",
+        "Linear CKA and mutual k-NN (k = 10) between the source and target test spaces, per ordered pair;",
+        f"then, per method, Spearman's ρ between each similarity and `{main}` at {top_k} anchors over the cross",
+        "pairs (mean over seeds): how far the raw similarity predicts stitching.",
+        "",
+        tabulate(rows, ["pair kind", "pairs", *sims], tablefmt="github"),
+        "",
+    ]
+    cross = ok[(ok["pair_kind"] != "self") & (ok["anchors"] == top_k)]
+    corr = []
+    for method, g in cross.groupby("method", sort=True):
+        per_pair = g.groupby(["source", "target"])[[main, *sims]].mean()
+        if len(per_pair) >= 3 and per_pair[main].nunique() > 1:
+            corr.append([method, len(per_pair), *(f"{spearmanr(per_pair[c], per_pair[main])[0]:.2f}" for c in sims)])
+    if corr:
+        lines += [tabulate(corr, ["method", "pairs", *(f"ρ({c}, {main})" for c in sims)], tablefmt="github"), ""]
+    path = fig_dir / "similarity-cka.png"
+    figures.heatmap(pairs, "cka", encoders, "linear CKA of the raw test spaces", path)
+    lines += [f"![CKA heatmap]({rel(path)})", ""]
+    return lines
 
 
 def fmt(v: Any) -> str:
