@@ -141,3 +141,20 @@ def test_resume_after_sigkill_loses_and_duplicates_nothing(ci_run, cache_dir, tm
     resumed = metrics_by_id(results)
     assert len(resumed) == CI_CELLS == len([f for f in files if f.suffix == ".json"])
     assert resumed == metrics_by_id(root / "results")
+
+
+def test_records_of_an_earlier_method_version_are_left_out_of_the_table(ci_run, tmp_path) -> None:
+    import json
+    import shutil
+
+    from bench.report.table import collect
+
+    root, _ = ci_run
+    results = tmp_path / "results"
+    shutil.copytree(root / "results" / "records", results / "records")
+    stale = next((results / "records" / "digits").glob("*.json"))
+    record = json.loads(stale.read_text())
+    record["method_version"] = "0"
+    stale.write_text(json.dumps(record))
+    table = collect(results)
+    assert len(table) == CI_CELLS - 1 and record["id"] not in set(table["id"])

@@ -36,7 +36,7 @@ def test_inverse_relative_matches_slow_steps() -> None:
     mx, my = xa.mean(0), ya.mean(0)
     unit = lambda m: m / np.linalg.norm(m, axis=1, keepdims=True)  # noqa: E731
     rel = unit(x[20:].numpy() - mx) @ unit(xa - mx).T
-    back = rel @ np.linalg.pinv(unit(ya - my).T)
+    back = rel @ np.linalg.pinv(unit(ya - my).T, rcond=method.rtol)
     expected = my + np.linalg.norm(ya - my, axis=1).mean() * unit(back)
     np.testing.assert_allclose(method.source(x[20:]).numpy(), expected, atol=1e-10)
 
@@ -90,3 +90,15 @@ def test_row_standardize_and_product_aggregations() -> None:
     assert torch.allclose(total.source(x), sum(parts))
     single = get_method_class("relative-l1")().fit(x[:10], y[:10])
     assert torch.allclose(parts[2], single.source(x))
+
+
+def test_inverse_relative_truncates_near_null_directions_of_the_target() -> None:
+    x, y = data(60, 6), data(60, 4, seed=2)
+    y[:, 3] *= 1e-4  # a near-constant target dimension: Â_y is ill-conditioned
+    method = get_method_class("inverse-relative")().fit(x[:20], y[:20])
+    ya = y[:20].numpy() - y[:20].numpy().mean(0)
+    unit = ya / np.linalg.norm(ya, axis=1, keepdims=True)
+    singular = np.linalg.svd(unit, compute_uv=False)
+    assert singular.min() < method.rtol * singular.max()  # the case the truncation is for
+    np.testing.assert_allclose(method.inverse.numpy(), np.linalg.pinv(unit.T, rcond=method.rtol), atol=1e-10)
+    assert np.abs(method.inverse.numpy() - np.linalg.pinv(unit.T)).max() > 1.0

@@ -8,6 +8,8 @@ from typing import Any
 import pandas as pd
 
 from bench.atomic import write_with
+from bench.cells import Cell, cell_fields
+from bench.plugins import plugins
 from bench.records import read_records
 
 ID_COLUMNS = [
@@ -37,13 +39,30 @@ def tidy(records: list[dict[str, Any]]) -> pd.DataFrame:
     )
 
 
+def current(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records of the code as it is: a record left by an earlier version of its method or task, or of the
+    protocols (its id no longer matches its cell), is left out of the table."""
+    p = plugins()
+    keep = []
+    for r in records:
+        try:
+            same_cell = Cell(**cell_fields(r)).id == r["id"]
+        except (KeyError, TypeError):
+            continue
+        method_ok = r["method"] not in p.methods or p.methods.get(r["method"]).version == r["method_version"]
+        task_ok = r["task"] not in p.tasks or p.tasks.get(r["task"]).version == r["task_version"]
+        if same_cell and method_ok and task_ok:
+            keep.append(r)
+    return keep
+
+
 def collect(results: Path) -> pd.DataFrame:
     """The tidy table of every record under `results`.
 
     Also written to `results/results.csv` without the timings and revision columns, so that the committed
     table changes only when results do.
     """
-    df = tidy(read_records(results))
+    df = tidy(current(read_records(results)))
     stable = df.drop(columns=[c for c in [*TIMING_COLUMNS, "git_revision"] if c in df])
     write_with(Path(results) / "results.csv", lambda tmp: stable.to_csv(tmp, index=False, float_format="%.6g"), ".csv")
     return df
