@@ -14,13 +14,13 @@ and permutations. An aggregate is exactly invariant only to what all its parts a
 isotropic scaling); its gain is that the head can use whichever part fits the pair.
 """
 
-from typing import ClassVar, Self
+from typing import ClassVar
 
 import torch
 from torch import Tensor
 
-from bench.methods import Method, Properties
-from bench.projections import SIMILARITIES, row_standardize
+from bench.methods import Properties
+from bench.projections import SIMILARITIES, AnchorProjector, row_standardize
 
 REFERENCE = (
     "Cannistraci et al., From Bricks to Bridges: Product of Invariances to Enhance Latent Space Communication, "
@@ -28,27 +28,16 @@ REFERENCE = (
 )
 
 
-class NormalisedRelative(Method):
+class NormalisedRelative(AnchorProjector):
     """Relative projections with the similarities in `parts`, row-standardised, then aggregated."""
 
-    family = "projector"
     reference = REFERENCE
     parts: ClassVar[tuple[str, ...]]
     aggregate: ClassVar[str] = "concat"
 
-    def fit(self, source_anchors: Tensor, target_anchors: Tensor, **unpaired: Tensor) -> Self:
-        self.source_anchors, self.target_anchors = source_anchors, target_anchors
-        return self
-
     def project(self, x: Tensor, anchors: Tensor) -> Tensor:
         spaces = [row_standardize(SIMILARITIES[s](x, anchors)) for s in self.parts]
         return torch.cat(spaces, dim=1) if self.aggregate == "concat" else torch.stack(spaces).sum(dim=0)
-
-    def source(self, x: Tensor) -> Tensor:
-        return self.project(x, self.source_anchors)
-
-    def target(self, y: Tensor) -> Tensor:
-        return self.project(y, self.target_anchors)
 
 
 class RelativeCosine(NormalisedRelative):

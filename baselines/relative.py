@@ -7,28 +7,18 @@ side; both land in the same k-dimensional space. Invariant to orthogonal maps (p
 and isotropic scaling of the source, not to translations or per-dimension rescaling.
 """
 
-from typing import Self
-
 from torch import Tensor
 
-from bench.methods import Method, Properties
-from bench.projections import cosine
+from bench.methods import Properties
+from bench.projections import AnchorProjector, cosine
 
 
-class Relative(Method):
+class Relative(AnchorProjector):
     name = "relative"
-    family = "projector"
     properties = Properties(invariances=frozenset({"orthogonal", "isotropic_scaling", "permutation"}))
     reference = (
         "Moschella, Maiorca et al., Relative representations enable zero-shot latent space communication, ICLR 2023"
     )
 
-    def fit(self, source_anchors: Tensor, target_anchors: Tensor, **unpaired: Tensor) -> Self:
-        self.source_anchors, self.target_anchors = source_anchors, target_anchors
-        return self
-
-    def source(self, x: Tensor) -> Tensor:
-        return cosine(x, self.source_anchors)
-
-    def target(self, y: Tensor) -> Tensor:
-        return cosine(y, self.target_anchors)
+    def project(self, x: Tensor, anchors: Tensor) -> Tensor:
+        return cosine(x, anchors)

@@ -9,10 +9,12 @@ of (samples N × D, anchors k × D) → N × k; distances enter negated, so larg
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Self
 
 import torch
 from torch import Tensor
 
+from bench.methods import Method
 from bench.preprocessing import EPS, L2Normalization
 
 normalize = L2Normalization()
@@ -59,3 +61,22 @@ def sparsify(r: Tensor, k: int, power: float) -> Tensor:
     values, idx = r.topk(k, dim=1)
     sparse = torch.zeros_like(r).scatter_(1, idx, values.clamp_min(0) ** power)
     return normalize(sparse)
+
+
+class AnchorProjector(Method):
+    """A projector that describes each side by `project(samples, that side's anchors)`."""
+
+    family = "projector"
+
+    def project(self, x: Tensor, anchors: Tensor) -> Tensor:
+        raise NotImplementedError
+
+    def fit(self, source_anchors: Tensor, target_anchors: Tensor, **unpaired: Tensor) -> Self:
+        self.source_anchors, self.target_anchors = source_anchors, target_anchors
+        return self
+
+    def source(self, x: Tensor) -> Tensor:
+        return self.project(x, self.source_anchors)
+
+    def target(self, y: Tensor) -> Tensor:
+        return self.project(y, self.target_anchors)
