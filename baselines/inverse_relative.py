@@ -14,8 +14,10 @@ The pseudo-inverse is truncated: singular values below `rtol` = 0.1 of the large
 latents of trained networks are effectively low-rank, so Â_y is ill-conditioned, and the plain
 pseudo-inverse amplifies the source's mismatch along near-null directions until it dominates the
 normalised result (on digits, cross-architecture stitching fell below 0.5 of no-stitch at 50 and 300
-anchors). A translator (the target's own head is reused). Invariant to rotations, rescaling and translations of the
-source; exact up to scale when the source is an orthogonal transform of the target and the anchors
+anchors).
+
+A translator (the target's own head is reused). Invariant to rotations, rescaling and translations of
+the source; exact up to scale when the source is an orthogonal transform of the target and the anchors
 span the space.
 """
 

@@ -242,7 +242,7 @@ def similarity_section(
     lines = [
         "### Similarity of the raw spaces",
         "",
-        "Linear CKA and mutual k-NN (k = 10) between the source and target test spaces, per ordered pair;",
+        f"Linear CKA and mutual k-NN (k = {MUTUAL_K}) between the source and target test spaces, per ordered pair;",
         f"then, per method, Spearman's ρ between each similarity and `{main}` at {top_k} anchors over the cross",
         "pairs (mean over seeds): how far the raw similarity predicts stitching.",
         "",
