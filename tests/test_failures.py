@@ -76,7 +76,10 @@ def test_failing_methods_are_recorded_and_the_sweep_completes(tmp_path, monkeypa
     ("args", "message"),
     [
         (["--task", "digit"], "error: unknown task 'digit'; did you mean 'digits'?"),
-        (["--method", "procrustse"], "error: unknown method 'procrustse'; did you mean 'procrustes', 'product-sum'?"),
+        (
+            ["--method", "procrustse"],
+            "error: unknown method 'procrustse'; did you mean 'procrustes', 'gw-procrustes', 'product-sum'?",
+        ),
     ],
 )
 def test_unknown_names_give_one_line_with_suggestion(args, message, cache_dir, tmp_path) -> None:

@@ -23,6 +23,19 @@ def test_all_manifest_is_the_documented_default() -> None:
     m = load_manifest(project_home() / "benchmarks" / "all.toml")
     assert m.tasks == ("*",) and m.methods == ("*",)
     assert m.anchors == (10, 50, 300) and m.seeds == (0, 1, 2)
+    assert m.grids == (((0, 5, 25, 100, 1000), (0,)),)
+    budgets = m.budgets()
+    assert (1000, 0) in budgets and (1000, 1) not in budgets and (300, 2) in budgets and len(budgets) == 14
+
+
+def test_anchor_count_zero_is_for_anchor_free_methods_only(fresh_plugins) -> None:
+    from bench.plugins import get_method_class
+    from bench.runner import resolve
+
+    cells = resolve(parse_manifest(BASE | {"anchors": [0, 10]}, "m.toml"))
+    for c in cells:
+        assert (c.anchors == 0) == (not get_method_class(c.method).properties.needs_anchors)
+    assert {c.method for c in cells if c.anchors == 0} >= {"absolute", "gw-procrustes"}
 
 
 @pytest.mark.parametrize(
@@ -34,6 +47,8 @@ def test_all_manifest_is_the_documented_default() -> None:
         ({"methods": []}, "'methods' must be a non-empty list of names"),
         ({"task": {"digits": {"pairs": "some"}}}, "pairs must be one of"),
         ({"task": {"digits": {"encoder": ["x"]}}}, "[task.digits] allows only"),
+        ({"grid": [{"anchors": [5]}]}, "[[grid]] #1 must have exactly the keys ['anchors', 'seeds']"),
+        ({"grid": [{"anchors": [5], "seeds": [-2]}]}, "[[grid]] #1 'seeds' must be a non-empty list"),
     ],
 )
 def test_malformed_manifest_gives_one_line(change: dict, message: str) -> None:

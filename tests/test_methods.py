@@ -8,7 +8,7 @@ import pytest
 import scipy.linalg
 import torch
 
-from bench.methods import TRANSFORMATIONS
+from bench.methods import TRANSFORMATIONS, Method
 from bench.plugins import get_method_class, plugins
 from bench.translation import least_squares, nearest_orthogonal, orthogonal_procrustes
 from transforms import random_orthogonal, transformation
@@ -24,9 +24,16 @@ def spaces(n: int, dx: int, dy: int, seed: int = 0) -> tuple[torch.Tensor, torch
     return x, torch.tanh(x @ w / dx**0.5) + 0.1 * torch.randn(n, dy, generator=gen, dtype=torch.float64)
 
 
+def fitted(name: str, x: torch.Tensor, y: torch.Tensor, n_anchors: int) -> Method:
+    """The method fitted on the first `n_anchors` pairs, and, if it takes them, on unpaired samples of the
+    rest: the even rows on the source side, the odd rows on the target side (no sample on both)."""
+    cls = get_method_class(name)
+    unpaired = {"source": x[n_anchors::2], "target": y[n_anchors + 1 :: 2]} if cls.properties.unpaired else {}
+    return cls().fit(x[:n_anchors], y[:n_anchors], **unpaired)
+
+
 def fit_map(name: str, x: torch.Tensor, y: torch.Tensor, n_anchors: int) -> torch.Tensor:
-    method = get_method_class(name)().fit(x[:n_anchors], y[:n_anchors])
-    return method.source(x[n_anchors:])
+    return fitted(name, x, y, n_anchors).source(x[n_anchors:])
 
 
 @pytest.mark.parametrize("name", METHODS)
@@ -155,8 +162,8 @@ def test_contract_shapes_dtype_determinism(name: str) -> None:
     dx, dy = (7, 7) if not cls.properties.different_dims else (7, 5)
     x, y = spaces(80, dx, dy)
     for dtype in (torch.float32, torch.float64):
-        a = cls().fit(x[:30].to(dtype), y[:30].to(dtype))
-        b = cls().fit(x[:30].to(dtype), y[:30].to(dtype))
+        a = fitted(name, x.to(dtype), y.to(dtype), 30)
+        b = fitted(name, x.to(dtype), y.to(dtype), 30)
         xs, ys = a.source(x.to(dtype)), a.target(y.to(dtype))
         assert xs.dtype == dtype and ys.dtype == dtype
         assert xs.shape[0] == 80 and ys.shape[0] == 80 and xs.shape[1] == ys.shape[1]

@@ -10,6 +10,9 @@ import numpy as np
 from bench.cache import digest
 from bench.errors import NotApplicable
 
+#: Unpaired train samples given to each side of a method that uses them (at most half the split each).
+UNPAIRED = 500
+
 #: Bumped whenever the protocols or metrics change in a way that changes recorded numbers.
 PROTOCOLS_VERSION = "2"
 
@@ -46,3 +49,11 @@ def draw_anchors(train_ids: np.ndarray, count: int, seed: int) -> np.ndarray:
         raise NotApplicable(f"{count} anchors requested but the train split has {len(train_ids)} samples")
     rng = np.random.default_rng(seed)
     return np.sort(train_ids)[rng.choice(len(train_ids), size=count, replace=False)]
+
+
+def draw_unpaired(train_ids: np.ndarray, seed: int, size: int = UNPAIRED) -> tuple[np.ndarray, np.ndarray]:
+    """Two disjoint sets of train-split ids, one per side, `size` each (at most half the split), in
+    independent random orders: no sample is seen by both sides, and no order is shared."""
+    ids = np.sort(train_ids)[np.random.default_rng([seed, 1]).permutation(len(train_ids))]
+    size = min(size, len(ids) // 2)
+    return ids[:size], ids[size : 2 * size]

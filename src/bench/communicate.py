@@ -18,7 +18,7 @@ from torch import Tensor
 
 from bench import protocols
 from bench.cache import SpaceCache
-from bench.cells import Cell, draw_anchors
+from bench.cells import Cell, draw_anchors, draw_unpaired
 from bench.embed import Embedder
 from bench.errors import BenchError, NotApplicable, Skipped
 from bench.methods import Method
@@ -88,9 +88,16 @@ class Communicator:
         y_test = self._tensor(cell.task, cell.target, "test")
         t1 = time.perf_counter()
 
+        unpaired = {}
+        if method_cls.properties.unpaired:
+            source_ids, target_ids = draw_unpaired(src["train"].ids, cell.seed)
+            unpaired = {
+                "source": torch.as_tensor(src["train"].rows(source_ids), dtype=dtype, device=self.device),
+                "target": torch.as_tensor(tgt["train"].rows(target_ids), dtype=dtype, device=self.device),
+            }
         torch.manual_seed(cell.seed)
         method: Method = method_cls()
-        method.fit(x_anchor, y_anchor)
+        method.fit(x_anchor, y_anchor, **unpaired)
         mapped = protocols.Mapped(
             target_train=checked(method.target(y_train), len(y_train), cell.method, "target"),
             target_train_labels=tgt["train"].labels,
@@ -105,7 +112,7 @@ class Communicator:
             )
         t2 = time.perf_counter()
 
-        scores: dict[str, float] = {}
+        scores = {name: float(v) for name, v in method.diagnostics().items()}
         if "stitched_classification" in task.protocols:
             scores |= protocols.stitched_classification(mapped)
         if "translation_fidelity" in task.protocols:

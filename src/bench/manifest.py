@@ -6,6 +6,10 @@ methods = ["*"]
 anchors = [10, 300]
 seeds = [0]
 
+[[grid]]                    # optional: more (anchor count, seed) combinations, e.g. a wider sweep
+anchors = [5, 25, 1000]     # on fewer seeds
+seeds = [0]
+
 [task.digits]               # optional, per task
 encoders = ["mlp-s0", "cnn-s0"]   # default: the task's whole roster
 pairs = "all"               # all ordered pairs + self pairs | "cross" (no self pairs) | "self"
@@ -20,7 +24,8 @@ from typing import Any
 
 from bench.errors import BenchError
 
-TOP_KEYS = {"name", "description", "tasks", "methods", "anchors", "seeds", "task"}
+TOP_KEYS = {"name", "description", "tasks", "methods", "anchors", "seeds", "grid", "task"}
+GRID_KEYS = {"anchors", "seeds"}
 TASK_KEYS = {"encoders", "pairs"}
 PAIRS = ("all", "cross", "self")
 
@@ -39,11 +44,19 @@ class Manifest:
     anchors: tuple[int, ...]
     seeds: tuple[int, ...]
     options: dict[str, TaskOptions] = field(default_factory=dict)
+    grids: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] = ()
     description: str = ""
     path: Path | None = None
 
     def task_options(self, task: str) -> TaskOptions:
         return self.options.get(task, TaskOptions())
+
+    def budgets(self) -> list[tuple[int, int]]:
+        """Every (anchor count, seed) of the run: the main `anchors` × `seeds` and each extra grid's."""
+        combos = {
+            (k, s) for anchors, seeds in ((self.anchors, self.seeds), *self.grids) for k in anchors for s in seeds
+        }
+        return sorted(combos)
 
 
 def load_manifest(path: Path) -> Manifest:
@@ -73,11 +86,14 @@ def parse_manifest(data: dict[str, Any], where: str, path: Path | None = None) -
             raise fail(f"{key!r} must be a non-empty list of names")
         return tuple(v)
 
-    def ints(key: str, minimum: int) -> tuple[int, ...]:
-        v = data[key]
+    def ints_of(table: dict[str, Any], key: str, minimum: int, where: str = "") -> tuple[int, ...]:
+        v = table[key]
         if not isinstance(v, list) or not v or not all(isinstance(x, int) and x >= minimum for x in v):
-            raise fail(f"{key!r} must be a non-empty list of integers ≥ {minimum}")
+            raise fail(f"{where + ' ' if where else ''}{key!r} must be a non-empty list of integers ≥ {minimum}")
         return tuple(sorted(set(v)))
+
+    def ints(key: str, minimum: int) -> tuple[int, ...]:
+        return ints_of(data, key, minimum)
 
     options = {}
     for task, opts in data.get("task", {}).items():
@@ -90,6 +106,13 @@ def parse_manifest(data: dict[str, Any], where: str, path: Path | None = None) -
         if encoders is not None and not (isinstance(encoders, list) and all(isinstance(e, str) for e in encoders)):
             raise fail(f"[task.{task}] encoders must be a list of names")
         options[task] = TaskOptions(tuple(encoders) if encoders else None, pairs)
+    grids = []
+    for i, grid in enumerate(data.get("grid", [])):
+        if not isinstance(grid, dict) or set(grid) != GRID_KEYS:
+            raise fail(f"[[grid]] #{i + 1} must have exactly the keys {sorted(GRID_KEYS)}")
+        grids.append(
+            (ints_of(grid, "anchors", 0, f"[[grid]] #{i + 1}"), ints_of(grid, "seeds", 0, f"[[grid]] #{i + 1}"))
+        )
     return Manifest(
         name=str(data.get("name", Path(where).stem)),
         description=str(data.get("description", "")),
@@ -98,5 +121,6 @@ def parse_manifest(data: dict[str, Any], where: str, path: Path | None = None) -
         anchors=ints("anchors", 0),
         seeds=ints("seeds", 0),
         options=options,
+        grids=tuple(grids),
         path=path,
     )

@@ -1,8 +1,9 @@
 """The method contract: a way to make two spaces communicate, fitted on parallel anchors.
 
 A *translator* maps source → target (`target` is the identity, so the target's own head is reused); a
-*projector* maps both spaces into a shared one (relative representations); an *unsupervised* method may
-also use unpaired samples. Methods are pure tensor code: deterministic, device- and dtype-agnostic.
+*projector* maps both spaces into a shared one (relative representations). Either may also use unpaired
+samples (`Properties.unpaired`), or no anchors at all (`Properties.needs_anchors`). Methods are pure
+tensor code: deterministic, device- and dtype-agnostic.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import ClassVar, Literal, Self
 
 from torch import Tensor
 
-Family = Literal["translator", "projector", "unsupervised"]
+Family = Literal["translator", "projector"]
 
 #: Transformations of the source space a method may declare itself invariant to.
 TRANSFORMATIONS = ("orthogonal", "isotropic_scaling", "translation", "permutation", "anisotropic_scaling")
@@ -27,11 +28,17 @@ class Properties:
     determine the fit (more anchors than dimensions, in general position); with fewer anchors a
     least-squares fit picks the minimum-norm map, which only orthogonal maps and isotropic scaling leave
     unchanged.
+
+    `needs_anchors`: False for a method that uses no parallel data; it runs at anchor count 0 only (its
+    score is the same at every anchor budget). `unpaired`: the method also receives unpaired train
+    samples of both spaces, `fit(..., source=X_u, target=Y_u)`, drawn from disjoint halves of the train
+    split, so that no sample is seen by both sides.
     """
 
     invariances: frozenset[str] = field(default_factory=frozenset)
     different_dims: bool = True
     needs_anchors: bool = True
+    unpaired: bool = False
 
     def __post_init__(self) -> None:
         unknown = set(self.invariances) - set(TRANSFORMATIONS)
@@ -50,6 +57,10 @@ class Method:
 
     def fit(self, source_anchors: Tensor, target_anchors: Tensor, **unpaired: Tensor) -> Self:
         raise NotImplementedError
+
+    def diagnostics(self) -> dict[str, float]:
+        """Numbers the fitted method reports about itself (recorded with the cell's metrics)."""
+        return {}
 
     def source(self, x: Tensor) -> Tensor:
         """Source samples in the common space."""
@@ -71,5 +82,6 @@ class Method:
             "invariant to": ", ".join(sorted(p.invariances)) or "-",
             "different dims": p.different_dims,
             "needs anchors": p.needs_anchors,
+            "unpaired": p.unpaired,
             "reference": cls.reference,
         }

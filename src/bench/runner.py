@@ -59,8 +59,11 @@ def resolve(manifest: Manifest, filters: Filters = Filters()) -> list[Cell]:
         tasks = [t for t in tasks if t in _select("task", filters.tasks, tasks)]
     if filters.methods:
         methods = [m for m in methods if m in _select("method", filters.methods, methods)]
-    anchors = [k for k in manifest.anchors if not filters.anchors or k in filters.anchors]
-    seeds = [s for s in manifest.seeds if not filters.seeds or s in filters.seeds]
+    budgets = [
+        (k, s)
+        for k, s in manifest.budgets()
+        if (not filters.anchors or k in filters.anchors) and (not filters.seeds or s in filters.seeds)
+    ]
     cells = []
     for task_name in tasks:
         task = get_task(task_name)
@@ -74,11 +77,15 @@ def resolve(manifest: Manifest, filters: Filters = Filters()) -> list[Cell]:
             pairs = [(s, t) for s, t in pairs if s != t]
         elif opts.pairs == "self":
             pairs = [(s, t) for s, t in pairs if s == t]
-        for (src, tgt), method, k, seed in (
-            (pr, m, k, s) for pr in pairs for m in methods for k in anchors for s in seeds
-        ):
+        for method in methods:
             mcls = get_method_class(method)
-            cells.append(Cell(task_name, src, tgt, method, k, seed, task.version, mcls.version))
+            # anchor count 0 is the budget of the methods that use no parallel anchors, and only theirs
+            runs = [(k, s) for k, s in budgets if (k > 0) == mcls.properties.needs_anchors]
+            cells += [
+                Cell(task_name, src, tgt, method, k, s, task.version, mcls.version)
+                for src, tgt in pairs
+                for k, s in runs
+            ]
     return cells
 
 

@@ -52,11 +52,19 @@ class ScaledTranslator(Method):
         raise NotImplementedError
 
     def fit(self, source_anchors: Tensor, target_anchors: Tensor, **unpaired: Tensor) -> Self:
-        dim = max(source_anchors.shape[1], target_anchors.shape[1])
-        self.tx = Chain(StandardScaling(), ZeroPad(dim)).fit(source_anchors)
-        self.ty = Chain(StandardScaling(), ZeroPad(dim)).fit(target_anchors)
-        self.map = self.estimate(self.tx(source_anchors), self.ty(target_anchors))
+        return self.fit_pairs(source_anchors, target_anchors)
+
+    def fit_pairs(self, x: Tensor, y: Tensor) -> Self:
+        """Scaling statistics from, and `R` estimated on, parallel samples (x_i ↔ y_i)."""
+        self.fit_scaling(x, y)
+        self.map = self.estimate(self.tx(x), self.ty(y))
         return self
+
+    def fit_scaling(self, x: Tensor, y: Tensor) -> None:
+        """Each side's standard scaling from its own samples, both padded to the larger dimension."""
+        dim = max(x.shape[1], y.shape[1])
+        self.tx = Chain(StandardScaling(), ZeroPad(dim)).fit(x)
+        self.ty = Chain(StandardScaling(), ZeroPad(dim)).fit(y)
 
     def source(self, x: Tensor) -> Tensor:
         return self.ty.inverse(self.tx(x) @ self.map)

@@ -47,16 +47,22 @@ def heatmap(df: pd.DataFrame, metric: str, encoders: list[str], title: str, path
 
 
 def anchor_curves(summary: pd.DataFrame, metric: str, title: str, path: Path) -> None:
-    """`summary` holds columns method, anchors, mean, std (over pairs and seeds); one line per method."""
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for method, g in summary.groupby("method", sort=True):
+    """`summary` holds columns method, anchors, mean, std (over pairs and seeds); one line per method, a
+    dashed horizontal line for a method that uses no anchors (its score at anchor count 0)."""
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    colours = plt.colormaps["tab20"](np.linspace(0, 1, max(summary["method"].nunique(), 1)))
+    for colour, (method, g) in zip(colours, summary.groupby("method", sort=True), strict=False):
         g = g.sort_values("anchors")
-        ax.errorbar(g["anchors"], g["mean"], yerr=g["std"], marker="o", capsize=2, label=method)
+        if (g["anchors"] == 0).all():
+            ax.axhline(g["mean"].iloc[0], linestyle="--", color=colour, label=f"{method} (no anchors)")
+        else:
+            g = g[g["anchors"] > 0]
+            ax.errorbar(g["anchors"], g["mean"], yerr=g["std"], marker="o", ms=3, capsize=2, color=colour, label=method)
     ax.set_xscale("log")
     ax.set_xlabel("anchors (log scale)")
     ax.set_ylabel(metric)
     ax.set_title(title, fontsize=9)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=6, loc="center left", bbox_to_anchor=(1.01, 0.5))
     fig.tight_layout()
     save(fig, path)

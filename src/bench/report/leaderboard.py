@@ -49,8 +49,35 @@ def task_meta(name: str) -> dict[str, Any]:
     return {"main": DEFAULT_MAIN, "description": "", "provenance": "", "licence": "", "cls": None}
 
 
+#: The share of no-stitch accuracy a method must reach for "anchors needed" (main score stitched_ratio).
+REACH = 0.9
+
+
 def cross_ok(df: pd.DataFrame) -> pd.DataFrame:
     return df[(df["status"] == "ok") & (df["pair_kind"] != "self")]
+
+
+def anchor_free(df: pd.DataFrame) -> set[str]:
+    """Methods whose cells all ran at anchor count 0 (they use no parallel anchors)."""
+    return set(df.groupby("method")["anchors"].max().loc[lambda k: k == 0].index)
+
+
+def at_budget(df: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The cells at anchor count k, with those of the anchor-free methods (the same at every budget)."""
+    return df[(df["anchors"] == k) | df["method"].isin(anchor_free(df))]
+
+
+def main_counts(df: pd.DataFrame) -> list[int]:
+    """The positive anchor counts run on the most seeds (the main grid; others are a wider sweep)."""
+    pos = df[df["anchors"] > 0]
+    seeds = pos.groupby("anchors")["seed"].nunique()
+    return sorted(seeds[seeds == seeds.max()].index) if len(seeds) else []
+
+
+def broadcast_anchor_free(s: pd.DataFrame, counts: list[int]) -> pd.DataFrame:
+    """Summary rows (method, anchors, …): each anchor-free method's k = 0 row repeated at every count."""
+    free = s[s["anchors"] == 0]
+    return pd.concat([s[s["anchors"] > 0], *(free.assign(anchors=k) for k in counts)], ignore_index=True)
 
 
 def summarise(df: pd.DataFrame, keys: list[str], metric: str) -> pd.DataFrame:
@@ -66,6 +93,8 @@ def overall(df: pd.DataFrame) -> pd.DataFrame:
         if main not in ok or ok.empty:
             continue
         s = summarise(ok.dropna(subset=[main]), ["method", "anchors"], main)
+        s = broadcast_anchor_free(s, main_counts(tdf))
+        s = s[s["anchors"].isin(main_counts(tdf))]
         s["rank"] = s.groupby("anchors")["mean"].rank(ascending=False, method="min")
         s["task"] = task
         parts.append(s)
@@ -74,6 +103,8 @@ def overall(df: pd.DataFrame) -> pd.DataFrame:
     s = pd.concat(parts)
     per_k = s.pivot_table(index="method", columns="anchors", values="mean", aggfunc="mean")
     per_k.columns = [f"k={k}" for k in per_k.columns]
+    if (reach := anchors_needed(df)) is not None:
+        per_k[f"anchors to {REACH:.0%}"] = reach.max(axis=1).reindex(per_k.index).map(fmt_count)
     table = per_k.assign(mean=s.groupby("method")["mean"].mean(), mean_rank=s.groupby("method")["rank"].mean())
     cross = df[df["pair_kind"] != "self"]
     status = cross.groupby("method")["status"]
@@ -83,6 +114,29 @@ def overall(df: pd.DataFrame) -> pd.DataFrame:
     fam = df.drop_duplicates("method").set_index("method")["family"]
     table.insert(0, "family", fam)
     return table.sort_values(["mean_rank", "mean"], ascending=[True, False])
+
+
+def reach_curve(ok: pd.DataFrame, main: str) -> pd.DataFrame:
+    """Mean main score per (method, anchor count) over cross pairs and seeds: methods × counts."""
+    s = summarise(ok.dropna(subset=[main]), ["method", "anchors"], main)
+    return s.pivot(index="method", columns="anchors", values="mean")
+
+
+def anchors_needed(df: pd.DataFrame) -> pd.DataFrame | None:
+    """Per task whose main score is `stitched_ratio`, the fewest anchors at which each method's mean
+    reaches REACH (0 for an anchor-free method that does, inf where none of the counts run does)."""
+    cols = {}
+    for task, tdf in df.groupby("task"):
+        ok = cross_ok(tdf)
+        if task_meta(task)["main"] != "stitched_ratio" or "stitched_ratio" not in ok or ok.empty:
+            continue
+        curve = reach_curve(ok, "stitched_ratio")
+        reached = curve.ge(REACH)
+        cols[task] = pd.Series(
+            [min((k for k in curve.columns if reached.loc[m, k]), default=np.inf) for m in curve.index],
+            index=curve.index,
+        )
+    return pd.DataFrame(cols) if cols else None
 
 
 def metric_table(df: pd.DataFrame, metrics: list[str]) -> tuple[list[str], list[list[str]]]:
@@ -174,15 +228,18 @@ def write_leaderboard(df: pd.DataFrame, results: Path, out: Path) -> Path:
         if roster := roster_table(results, task, encoders):
             lines += ["Encoders (own score on the test split):", "", roster, ""]
         ok = cross_ok(tdf)
+        shown = ok[ok["anchors"].isin([0, *main_counts(tdf)])]
         for title, metrics in (
             ("Stitched classification", CLASSIFICATION),
             ("Translation fidelity", FIDELITY),
         ):
-            headers, rows = metric_table(ok, metrics)
+            headers, rows = metric_table(shown, metrics)
             if len(headers) > 3:
                 lines += [f"### {title}", "", tabulate(rows, headers, tablefmt="github"), ""]
-        top_k = int(tdf["anchors"].max())
-        at_k = tdf[(tdf["status"] == "ok") & (tdf["anchors"] == top_k)]
+        if main in ok and not ok.empty:
+            lines += sweep_section(ok, main)
+        top_k = max(main_counts(tdf), default=0)
+        at_k = at_budget(tdf[tdf["status"] == "ok"], top_k)
         if main in at_k:
             kinds = summarise(at_k.dropna(subset=[main]), ["method", "pair_kind"], main)
             pivot = kinds.assign(v=[pm(m, s) for m, s in zip(kinds["mean"], kinds["std"], strict=True)])
@@ -202,7 +259,7 @@ def write_leaderboard(df: pd.DataFrame, results: Path, out: Path) -> Path:
         heat_metric = "stitched_acc" if "stitched_acc" in at_k else main
         links = []
         for method in sorted(tdf["method"].unique()):
-            mdf = tdf[(tdf["method"] == method) & (tdf["anchors"] == top_k)]
+            mdf = at_budget(tdf[tdf["method"] == method], top_k)
             path = fig_dir / task / f"heatmap-{method}.png"
             figures.heatmap(
                 mdf[mdf["status"] == "ok"],
@@ -224,6 +281,45 @@ def write_leaderboard(df: pd.DataFrame, results: Path, out: Path) -> Path:
             lines.append("")
     write_text(out, "\n".join(lines).rstrip() + "\n")
     return out
+
+
+def sweep_section(ok: pd.DataFrame, main: str) -> list[str]:
+    """The main score at every anchor count run (the curve in numbers), and the anchors each method needs."""
+    curve = reach_curve(ok, main)
+    free = anchor_free(ok)
+    top = curve.ffill(axis=1).iloc[:, -1]  # each method's score at the largest count it ran
+    curve = curve.loc[top.sort_values(ascending=False, kind="stable").index]
+    rows = [
+        [m, *(fmt(curve.loc[m, k]) if m not in free else fmt(curve.loc[m, 0]) for k in curve.columns)]
+        for m in curve.index
+    ]
+    lines = [
+        f"### `{main}` by anchor count",
+        "",
+        "Mean over cross pairs and seeds (counts outside the main grid run on fewer seeds); a method that uses no",
+        "anchors has one score, shown at every count.",
+        "",
+        tabulate(rows, ["method", *(f"k={k}" for k in curve.columns)], tablefmt="github", disable_numparse=True),
+        "",
+    ]
+    if main == "stitched_ratio":
+        needed = [
+            [m, fmt_count(min((k for k in curve.columns if curve.loc[m, k] >= REACH), default=np.inf))]
+            for m in curve.index
+        ]
+        needed.sort(key=lambda r: (float(r[1]) if r[1][0].isdigit() else np.inf, r[0]))
+        lines += [
+            f"Anchors needed to reach {REACH:.0%} of no-stitch accuracy (`stitched_ratio` ≥ {REACH}; "
+            "`never` if no count run reaches it):",
+            "",
+            tabulate(needed, ["method", "anchors"], tablefmt="github", disable_numparse=True),
+            "",
+        ]
+    return lines
+
+
+def fmt_count(k: float) -> str:
+    return "never" if not np.isfinite(k) else str(int(k))
 
 
 def similarity_section(
@@ -249,7 +345,7 @@ def similarity_section(
         tabulate(rows, ["pair kind", "pairs", *sims], tablefmt="github"),
         "",
     ]
-    cross = ok[(ok["pair_kind"] != "self") & (ok["anchors"] == top_k)]
+    cross = at_budget(ok[ok["pair_kind"] != "self"], top_k)
     corr = []
     for method, g in cross.groupby("method", sort=True):
         per_pair = g.groupby(["source", "target"])[[main, *sims]].mean()
