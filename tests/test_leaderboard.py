@@ -51,3 +51,28 @@ def test_anchor_free_method_ranks_at_every_budget() -> None:
 def test_sweep_section_lists_every_count() -> None:
     text = "\n".join(sweep_section(records()[lambda d: d.pair_kind != "self"], "stitched_ratio"))
     assert "k=5" in text and "k=1000" not in text and "| free     | 0.920 | 0.920" in text
+
+
+def test_compare_pairs_cells_and_tests_the_differences() -> None:
+    from scipy.stats import wilcoxon
+
+    from bench.report.compare import compare
+
+    rng = np.random.default_rng(0)
+    base = rng.uniform(0.7, 0.9, size=12)
+    diff = np.array([0.03, 0.01, 0.02, -0.005, 0.04, 0.015, 0.02, 0.01, 0.03, 0.025, -0.01, 0.02])
+    rows = []
+    for i in range(12):
+        cell = dict(task="digits", anchors=10, seed=i // 2, source="ab"[i % 2], target="ba"[i % 2], status="ok",
+                    pair_kind="cross-seed", family="translator")  # fmt: skip
+        rows += [cell | {"method": "new", "stitched_ratio": base[i] + diff[i]}]
+        rows += [cell | {"method": "old", "stitched_ratio": base[i]}]
+    rows.append(rows[0] | {"method": "free", "anchors": 0, "stitched_ratio": 0.5})
+    text = compare(pd.DataFrame(rows), "new")
+    line = next(x for x in text.splitlines() if x.startswith("| old"))
+    cols = [c.strip() for c in line.strip("|").split("|")]
+    half_width = diff.std(ddof=1) * 2.2010 / 12**0.5  # t(0.975, 11) = 2.2010
+    assert cols[1:5] == ["10", "12", f"{diff.mean():+.4f}", f"±{half_width:.4f}"]
+    assert cols[5] == "10/0/2" and cols[6] == f"{wilcoxon(diff).pvalue:.2g}" and cols[7] == "better"
+    free = next(x for x in text.splitlines() if x.startswith("| free (no anchors)"))
+    assert "| 10 " in free and "| 1 " in free  # the anchor-free cell is paired at anchor count 10

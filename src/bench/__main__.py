@@ -1,4 +1,4 @@
-"""Command line: `python -m bench ls|run|leaderboard`."""
+"""Command line: `python -m bench ls|run|compare|leaderboard`."""
 
 from __future__ import annotations
 
@@ -43,6 +43,11 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--no-leaderboard", action="store_true", help="do not regenerate the leaderboard")
     add_paths(run)
     run.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    cmp = sub.add_parser("compare", help="paired comparison of a method with others over seeds and pairs")
+    cmp.add_argument("method")
+    cmp.add_argument("--against", type=csv(), help="the methods to compare with (default: every other)")
+    cmp.add_argument("--results", type=Path, help="results folder (default: <project>/results)")
 
     lb = sub.add_parser("leaderboard", help="regenerate leaderboard.md, results.csv and figures from the records")
     add_paths(lb)
@@ -112,6 +117,13 @@ def cmd_run(args: argparse.Namespace) -> None:
     print(f"done in {time.perf_counter() - start:.1f}s")
 
 
+def cmd_compare(args: argparse.Namespace) -> None:
+    from bench.report.compare import compare, load
+
+    results = args.results or project_home() / "results"
+    print(compare(load(results), args.method, sorted(args.against) if args.against else None))
+
+
 def write_leaderboard(results: Path, out: Path) -> None:
     from bench.report.leaderboard import write_leaderboard as write
     from bench.report.table import collect
@@ -127,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
             cmd_ls(args)
         elif args.command == "run":
             cmd_run(args)
+        elif args.command == "compare":
+            cmd_compare(args)
         else:
             write_leaderboard(*paths(args))
     except BenchError as e:

@@ -1,0 +1,95 @@
+"""Paired comparison of one method against others: `python -m bench compare METHOD [--against A,B]`.
+
+For each task, other method and anchor count, the cells of the two methods are paired on (source,
+target, seed) over the cross pairs where both ran; the difference d = score(METHOD) − score(other) of
+the task's main score is summarised by its mean, a 95 % t-interval, wins / ties / losses, and the
+two-sided Wilcoxon signed-rank test. An anchor-free method's single score (anchor count 0) is paired at
+every anchor count. Pairs that share an encoder are not independent, so the p-value is indicative.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from tabulate import tabulate
+
+from bench.errors import BenchError, UnknownName
+from bench.records import read_records
+from bench.report.leaderboard import anchor_free, cross_ok, task_meta
+from bench.report.table import current, tidy
+
+KEYS = ["source", "target", "seed"]
+ALPHA = 0.05
+
+
+def load(results: Path) -> pd.DataFrame:
+    """The records under `results/records`, or else the committed table `results/results.csv`."""
+    records = read_records(results)
+    if records:
+        return tidy(current(records))
+    table = Path(results) / "results.csv"
+    if not table.is_file():
+        raise BenchError(f"no records under {results / 'records'} and no {table}; run `python -m bench run` first")
+    return pd.read_csv(table)
+
+
+def paired(a: pd.DataFrame, b: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """Rows of `a` and `b` at the same (anchors, source, target, seed), with `metric` of each."""
+    counts = sorted((set(a["anchors"]) | set(b["anchors"])) - {0})
+    if (a["anchors"] == 0).all():
+        a = pd.concat([a.assign(anchors=k) for k in counts or [0]])
+    if (b["anchors"] == 0).all():
+        b = pd.concat([b.assign(anchors=k) for k in counts or [0]])
+    keys = ["anchors", *KEYS]
+    return a[[*keys, metric]].merge(b[[*keys, metric]], on=keys, suffixes=("_a", "_b"))
+
+
+def summary_row(d: np.ndarray) -> list[object]:
+    n = len(d)
+    mean = float(d.mean())
+    half = float(stats.t.ppf(0.975, n - 1) * d.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
+    nonzero = d[d != 0]
+    p = float(stats.wilcoxon(nonzero).pvalue) if len(nonzero) >= 6 else float("nan")
+    significant = np.isfinite(p) and p < ALPHA
+    verdict = ("better" if mean > 0 else "worse") if significant else "no significant difference"
+    return [n, f"{mean:+.4f}", f"±{half:.4f}", f"{(d > 0).sum()}/{(d == 0).sum()}/{(d < 0).sum()}", f"{p:.2g}", verdict]
+
+
+def compare(df: pd.DataFrame, method: str, against: list[str] | None = None) -> str:
+    """The comparison tables, one per task, as markdown."""
+    methods = sorted(df["method"].unique())
+    for name in [method, *(against or [])]:
+        if name not in methods:
+            raise UnknownName("method with records", name, methods)
+    others = against or [m for m in methods if m != method]
+    free = anchor_free(df)
+    out = []
+    for task, tdf in df.groupby("task", sort=True):
+        main = task_meta(task)["main"]
+        ok = cross_ok(tdf).dropna(subset=[main])
+        mine = ok[ok["method"] == method]
+        rows = []
+        for other in others:
+            pairs = paired(mine, ok[ok["method"] == other], main)
+            for k, g in pairs.groupby("anchors", sort=True):
+                d = (g[f"{main}_a"] - g[f"{main}_b"]).to_numpy()
+                rows.append([other + (" (no anchors)" if other in free else ""), k, *summary_row(d)])
+        if rows:
+            headers = [
+                "against",
+                "anchors",
+                "paired cells",
+                "mean diff",
+                "95% CI",
+                "wins/ties/losses",
+                "Wilcoxon p",
+                "",
+            ]
+            title = f"## {task}: {method}{' (no anchors)' if method in free else ''} − other, `{main}`"
+            out += [title, "", tabulate(rows, headers, tablefmt="github", disable_numparse=True), ""]
+    if not out:
+        raise BenchError(f"no paired cross-pair cells of {method} with {', '.join(others)}")
+    return "\n".join(out).rstrip()
