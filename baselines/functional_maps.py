@@ -76,7 +76,8 @@ class LatentFunctionalMap(ScaledTranslator):
         return self.fit_pairs(torch.cat([source_anchors, nx[k:]]), torch.cat([target_anchors, ny[match]]))
 
     def diagnostics(self) -> dict[str, float]:
-        c, eye = self.c, torch.eye(len(self.c)).to(self.c)
+        c = self.c.double()  # an ill-posed C (few anchors) can overflow float32 in CᵀC
+        eye = torch.eye(len(c), dtype=c.dtype, device=c.device)
         return {
             "fmap_diagonality": float(torch.diagonal(c).pow(2).sum() / c.pow(2).sum().clamp_min(EPS)),
             "fmap_orthogonality_error": float(torch.linalg.norm(c.T @ c - eye) / torch.linalg.norm(eye)),
