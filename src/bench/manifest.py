@@ -86,14 +86,11 @@ def parse_manifest(data: dict[str, Any], where: str, path: Path | None = None) -
             raise fail(f"{key!r} must be a non-empty list of names")
         return tuple(v)
 
-    def ints_of(table: dict[str, Any], key: str, minimum: int, where: str = "") -> tuple[int, ...]:
+    def ints(key: str, minimum: int, table: dict[str, Any] = data, where: str = "") -> tuple[int, ...]:
         v = table[key]
         if not isinstance(v, list) or not v or not all(isinstance(x, int) and x >= minimum for x in v):
             raise fail(f"{where + ' ' if where else ''}{key!r} must be a non-empty list of integers ≥ {minimum}")
         return tuple(sorted(set(v)))
-
-    def ints(key: str, minimum: int) -> tuple[int, ...]:
-        return ints_of(data, key, minimum)
 
     options = {}
     for task, opts in data.get("task", {}).items():
@@ -110,9 +107,7 @@ def parse_manifest(data: dict[str, Any], where: str, path: Path | None = None) -
     for i, grid in enumerate(data.get("grid", [])):
         if not isinstance(grid, dict) or set(grid) != GRID_KEYS:
             raise fail(f"[[grid]] #{i + 1} must have exactly the keys {sorted(GRID_KEYS)}")
-        grids.append(
-            (ints_of(grid, "anchors", 0, f"[[grid]] #{i + 1}"), ints_of(grid, "seeds", 0, f"[[grid]] #{i + 1}"))
-        )
+        grids.append(tuple(ints(key, 0, grid, f"[[grid]] #{i + 1}") for key in ("anchors", "seeds")))
     return Manifest(
         name=str(data.get("name", Path(where).stem)),
         description=str(data.get("description", "")),

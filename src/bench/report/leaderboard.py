@@ -93,8 +93,9 @@ def overall(df: pd.DataFrame) -> pd.DataFrame:
         if main not in ok or ok.empty:
             continue
         s = summarise(ok.dropna(subset=[main]), ["method", "anchors"], main)
-        s = broadcast_anchor_free(s, main_counts(tdf))
-        s = s[s["anchors"].isin(main_counts(tdf))]
+        counts = main_counts(tdf)
+        s = broadcast_anchor_free(s, counts)
+        s = s[s["anchors"].isin(counts)]
         s["rank"] = s.groupby("anchors")["mean"].rank(ascending=False, method="min")
         s["task"] = task
         parts.append(s)
