@@ -1,4 +1,4 @@
-"""Command line: `python -m bench ls|run|compare|leaderboard`."""
+"""Command line: `python -m bench ls|run|compare|new-method|leaderboard`."""
 
 from __future__ import annotations
 
@@ -43,6 +43,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--no-leaderboard", action="store_true", help="do not regenerate the leaderboard")
     add_paths(run)
     run.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    new = sub.add_parser("new-method", help="write a commented method template in baselines/ and its test")
+    new.add_argument("name", help="the method's name, e.g. ridge-translation")
 
     cmp = sub.add_parser("compare", help="paired comparison of a method with others over seeds and pairs")
     cmp.add_argument("method")
@@ -117,6 +120,16 @@ def cmd_run(args: argparse.Namespace) -> None:
     print(f"done in {time.perf_counter() - start:.1f}s")
 
 
+def cmd_new_method(args: argparse.Namespace) -> None:
+    from bench.scaffold import new_method
+
+    method_file, test_file = new_method(args.name, project_home())
+    print(f"wrote {method_file} and {test_file}")
+    ident = args.name.replace("-", "_")
+    print(f"next: edit both, then `python -m pytest {test_file} tests/test_methods.py -k '{args.name} or {ident}'`")
+    print(f"and `python -m bench run --all --method {args.name}`")
+
+
 def cmd_compare(args: argparse.Namespace) -> None:
     from bench.report.compare import compare, load
 
@@ -141,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
             cmd_run(args)
         elif args.command == "compare":
             cmd_compare(args)
+        elif args.command == "new-method":
+            cmd_new_method(args)
         else:
             write_leaderboard(*paths(args))
     except BenchError as e:
