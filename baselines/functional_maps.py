@@ -13,6 +13,10 @@ correspondent. The translation is the orthogonal Procrustes pipeline of latent s
 on the anchors plus these correspondences. C is also a similarity of the two spaces: between isometric
 spaces it is orthogonal (diagonal up to signs where the spectrum is simple); `fmap_diagonality`
 = Σ C_ii² / ‖C‖²_F and `fmap_orthogonality_error` = ‖CᵀC − I‖_F / ‖I‖_F are recorded with each cell.
+
+The defaults (30-NN graph, 30 eigenpairs, α = 1e4) were chosen on four digits pairs, seed 0, 10 and 50
+anchors: the normalised Laplacian's first eigenvalues differ by ~1e-2, so the commutativity term needs a
+large α to weigh (α = 1 gave a mean stitched / no-stitch ratio of 0.38 there, α = 1e4 0.90).
 """
 
 from typing import Self
