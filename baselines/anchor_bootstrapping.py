@@ -21,27 +21,22 @@ from torch import Tensor
 
 from bench.matching import entropic_plan, mutual_matches
 from bench.methods import Properties
-from bench.preprocessing import Centering
-from bench.projections import cosine, row_standardize
-from bench.translation import ScaledTranslator, orthogonal_procrustes
+from bench.projections import centred_cosine, row_standardize
+from bench.translation import OrthogonalTranslator
 
 
 def relative(x: Tensor, anchors: Tensor) -> Tensor:
     """Row-standardised cosine similarities of x to the anchors, both centred on the anchors' mean."""
-    centre = Centering().fit(anchors)
-    return row_standardize(cosine(centre(x), centre(anchors)))
+    return row_standardize(centred_cosine(x, anchors))
 
 
-class AnchorBootstrapping(ScaledTranslator):
+class AnchorBootstrapping(OrthogonalTranslator):
     name = "anchor-bootstrapping"
     properties = Properties(invariances=frozenset({"translation", "isotropic_scaling", "permutation"}), unpaired=True)
     reference = "Cannistraci et al., Bootstrapping Parallel Anchors for Relative Representations, ICLR 2023 TP"
     rounds = 3
     grow = 0.5  # share of the unpaired samples that may join the anchors
     epsilon = 0.05
-
-    def estimate(self, x: Tensor, y: Tensor) -> Tensor:
-        return orthogonal_procrustes(x, y)
 
     def fit(self, source_anchors: Tensor, target_anchors: Tensor, **unpaired: Tensor) -> Self:
         xu, yu = unpaired["source"], unpaired["target"]

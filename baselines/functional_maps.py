@@ -30,8 +30,8 @@ from torch import Tensor
 
 from bench.methods import Properties
 from bench.preprocessing import EPS, Centering
-from bench.projections import cosine, normalize
-from bench.translation import ScaledTranslator, orthogonal_procrustes
+from bench.projections import centred_cosine, normalize
+from bench.translation import OrthogonalTranslator
 
 
 def spectral_basis(nodes: Tensor, neighbours: int, size: int) -> tuple[Tensor, Tensor]:
@@ -56,7 +56,7 @@ def functional_map(a: Tensor, b: Tensor, lx: Tensor, ly: Tensor, alpha: float) -
     return torch.stack(rows)
 
 
-class LatentFunctionalMap(ScaledTranslator):
+class LatentFunctionalMap(OrthogonalTranslator):
     name = "lfm"
     properties = Properties(invariances=frozenset({"translation", "isotropic_scaling", "permutation"}), unpaired=True)
     reference = "Fumero et al., Latent Functional Maps: a spectral framework for representation alignment, NeurIPS 2024"
@@ -64,16 +64,12 @@ class LatentFunctionalMap(ScaledTranslator):
     basis = 30
     alpha = 1e4
 
-    def estimate(self, x: Tensor, y: Tensor) -> Tensor:
-        return orthogonal_procrustes(x, y)
-
     def fit(self, source_anchors: Tensor, target_anchors: Tensor, **unpaired: Tensor) -> Self:
         nx, ny = torch.cat([source_anchors, unpaired["source"]]), torch.cat([target_anchors, unpaired["target"]])
         size = min(self.basis, len(nx) - 1, len(ny) - 1)
         phi_x, lx = spectral_basis(nx, self.neighbours, size)
         phi_y, ly = spectral_basis(ny, self.neighbours, size)
-        cx, cy = Centering().fit(source_anchors), Centering().fit(target_anchors)
-        fx, fy = cosine(cx(nx), cx(source_anchors)), cosine(cy(ny), cy(target_anchors))
+        fx, fy = centred_cosine(nx, source_anchors), centred_cosine(ny, target_anchors)
         self.c = functional_map(phi_x.T @ fx, phi_y.T @ fy, lx, ly, self.alpha)
         k = len(source_anchors)
         match = torch.cdist(phi_x[k:] @ self.c.T, phi_y).argmin(dim=1)

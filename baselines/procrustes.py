@@ -8,13 +8,8 @@ per-dimension rescaling of the source, and the orthogonal R to permutations of i
 invariant to general rotations of the source, because per-dimension statistics change under them.
 """
 
-from torch import Tensor
-
-from bench.translation import ScaledTranslator, orthogonal_procrustes
+from bench.translation import OrthogonalTranslator
 
 
-class Procrustes(ScaledTranslator):
+class Procrustes(OrthogonalTranslator):
     name = "procrustes"
-
-    def estimate(self, x: Tensor, y: Tensor) -> Tensor:
-        return orthogonal_procrustes(x, y)

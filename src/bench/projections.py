@@ -15,7 +15,7 @@ import torch
 from torch import Tensor
 
 from bench.methods import Method
-from bench.preprocessing import EPS, L2Normalization
+from bench.preprocessing import EPS, Centering, L2Normalization
 
 normalize = L2Normalization()
 
@@ -23,6 +23,12 @@ normalize = L2Normalization()
 def cosine(x: Tensor, anchors: Tensor) -> Tensor:
     """cos(x, a) = ⟨x, a⟩ / (‖x‖ ‖a‖): invariant to rotations and rescaling of the space."""
     return normalize(x) @ normalize(anchors).T
+
+
+def centred_cosine(x: Tensor, anchors: Tensor) -> Tensor:
+    """cos(x − μ, a − μ), μ the anchors' mean: invariant to rotations, rescaling and translations."""
+    centre = Centering().fit(anchors)
+    return cosine(centre(x), centre(anchors))
 
 
 def euclidean(x: Tensor, anchors: Tensor) -> Tensor:

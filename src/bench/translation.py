@@ -68,3 +68,10 @@ class ScaledTranslator(Method):
 
     def source(self, x: Tensor) -> Tensor:
         return self.ty.inverse(self.tx(x) @ self.map)
+
+
+class OrthogonalTranslator(ScaledTranslator):
+    """The scaled pipeline with the orthogonal Procrustes map R = UVᵀ, U Σ Vᵀ = svd(X̂ᵀ Ŷ)."""
+
+    def estimate(self, x: Tensor, y: Tensor) -> Tensor:
+        return orthogonal_procrustes(x, y)

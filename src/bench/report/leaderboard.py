@@ -123,6 +123,14 @@ def reach_curve(ok: pd.DataFrame, main: str) -> pd.DataFrame:
     return s.pivot(index="method", columns="anchors", values="mean")
 
 
+def first_reach(curve: pd.DataFrame) -> pd.Series:
+    """Per method (row of `curve`), the smallest anchor count whose score is ≥ REACH (inf if none)."""
+    return pd.Series(
+        [min((k for k in curve.columns if curve.loc[m, k] >= REACH), default=np.inf) for m in curve.index],
+        index=curve.index,
+    )
+
+
 def anchors_needed(df: pd.DataFrame) -> pd.DataFrame | None:
     """Per task whose main score is `stitched_ratio`, the fewest anchors at which each method's mean
     reaches REACH (0 for an anchor-free method that does, inf where none of the counts run does)."""
@@ -131,12 +139,7 @@ def anchors_needed(df: pd.DataFrame) -> pd.DataFrame | None:
         ok = cross_ok(tdf)
         if task_meta(task)["main"] != "stitched_ratio" or "stitched_ratio" not in ok or ok.empty:
             continue
-        curve = reach_curve(ok, "stitched_ratio")
-        reached = curve.ge(REACH)
-        cols[task] = pd.Series(
-            [min((k for k in curve.columns if reached.loc[m, k]), default=np.inf) for m in curve.index],
-            index=curve.index,
-        )
+        cols[task] = first_reach(reach_curve(ok, "stitched_ratio"))
     return pd.DataFrame(cols) if cols else None
 
 
@@ -304,11 +307,8 @@ def sweep_section(ok: pd.DataFrame, main: str) -> list[str]:
         "",
     ]
     if main == "stitched_ratio":
-        needed = [
-            [m, fmt_count(min((k for k in curve.columns if curve.loc[m, k] >= REACH), default=np.inf))]
-            for m in curve.index
-        ]
-        needed.sort(key=lambda r: (float(r[1]) if r[1][0].isdigit() else np.inf, r[0]))
+        reach = first_reach(curve)
+        needed = [[m, fmt_count(k)] for m, k in sorted(reach.items(), key=lambda mk: (mk[1], mk[0]))]
         lines += [
             f"Anchors needed to reach {REACH:.0%} of no-stitch accuracy (`stitched_ratio` ≥ {REACH}; "
             "`never` if no count run reaches it):",
