@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Debian packages the offline data sets and tools need; none are required by the digits task.
+# Debian packages the offline data sets and tools need: Chromium drives the HTML report's browser test.
 set -euo pipefail
-packages=()
+packages=(chromium)
 [ ${#packages[@]} -eq 0 ] && exit 0
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -26,3 +26,13 @@ def fresh_plugins():
     plugins.cache_clear()
     yield plugins
     plugins.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def ci_run(tmp_path_factory, cache_dir):
+    """The CI manifest run once through the command line: (its root folder, the finished process)."""
+    from helpers import CI_MANIFEST, bench
+
+    root = tmp_path_factory.mktemp("ci")
+    proc = bench("run", "--manifest", str(CI_MANIFEST), "--results", str(root / "results"), "--quiet", cache=cache_dir)
+    return root, proc

@@ -3,6 +3,7 @@ and the papers' findings in direction on it; rerun, determinism, resume after SI
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import subprocess
@@ -11,7 +12,6 @@ import time
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from bench.plugins import plugins
 from bench.records import read_records
@@ -21,13 +21,6 @@ METHODS = plugins().methods.names()
 ANCHOR_FREE = [m for m in METHODS if not plugins().methods.get(m).properties.needs_anchors]
 # pairs (incl. self) × (methods with anchors × counts 10 and 300 + anchor-free methods × count 0) × one seed
 CI_CELLS = 4 * 4 * ((len(METHODS) - len(ANCHOR_FREE)) * 2 + len(ANCHOR_FREE))
-
-
-@pytest.fixture(scope="session")
-def ci_run(tmp_path_factory, cache_dir):
-    root = tmp_path_factory.mktemp("ci")
-    proc = bench("run", "--manifest", str(CI_MANIFEST), "--results", str(root / "results"), "--quiet", cache=cache_dir)
-    return root, proc
 
 
 def metrics_by_id(results: Path) -> dict[str, dict]:
@@ -60,6 +53,15 @@ def test_ci_run_writes_every_record_table_and_leaderboard(ci_run) -> None:
     assert (figures / "anchors-stitched_ratio.png").stat().st_size > 1000
     assert {p.name for p in figures.glob("heatmap-*.png")} == {f"heatmap-{m}.png" for m in METHODS}
     assert "### Similarity of the raw spaces" in board and (figures / "similarity-cka.png").is_file()
+
+
+def test_every_method_scores_finite_numbers_on_the_ci_spaces(ci_run) -> None:
+    root, _ = ci_run
+    ok = [r for r in read_records(root / "results") if r["status"] == "ok"]
+    assert {r["method"] for r in ok} == set(METHODS)
+    for r in ok:
+        bad = [k for k, v in r["metrics"].items() if v is None or not math.isfinite(v)]
+        assert not bad, f"{r['method']} {r['source']}→{r['target']} k={r['anchors']}: {bad} not finite"
 
 
 def test_papers_findings_hold_in_direction(ci_run) -> None:

@@ -3,10 +3,14 @@ anchors each method needs to reach 90 % of no-stitch accuracy."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
+from bench.report.document import Figure, Gallery, Table, to_markdown
 from bench.report.leaderboard import anchors_needed, main_counts, overall, sweep_section
+from bench.report.reproduction import verdicts
 
 
 def records() -> pd.DataFrame:
@@ -49,8 +53,54 @@ def test_anchor_free_method_ranks_at_every_budget() -> None:
 
 
 def test_sweep_section_lists_every_count() -> None:
-    text = "\n".join(sweep_section(records()[lambda d: d.pair_kind != "self"], "stitched_ratio"))
+    text = to_markdown(sweep_section(records()[lambda d: d.pair_kind != "self"], "stitched_ratio"), Path("x.md"))
     assert "k=5" in text and "k=1000" not in text and "| free     | 0.920 | 0.920" in text
+
+
+def test_markdown_escapes_pipes_and_links_relative_to_the_page(tmp_path) -> None:
+    blocks = [
+        Table(["a|b", "c"], [["|x − y|", 1]], caption="caption"),
+        Gallery("maps", [Figure(tmp_path / "figs" / "m.png", "m")]),
+    ]
+    text = to_markdown(blocks, tmp_path / "out" / "board.md")
+    assert "| a\\|b" in text and "\\|x − y\\|" in text and text.startswith("caption\n\n")
+    assert text.rstrip().endswith("maps: [m](../figs/m.png)")
+
+
+def reproduction_records(absolute_acc: float) -> pd.DataFrame:
+    """Cross-seed cells of `digits` for the methods the reproduction findings read."""
+    cells = {
+        ("absolute", 0): dict(stitched_acc=absolute_acc, stitched_ratio=absolute_acc, mrr=0.01),
+        ("relative", 300): dict(stitched_ratio=0.95, mrr=0.3),
+        ("procrustes", 10): dict(stitched_ratio=0.7),
+        ("procrustes", 300): dict(stitched_ratio=0.97),
+        ("affine", 300): dict(stitched_ratio=0.98),
+        ("linear", 300): dict(stitched_ratio=0.96),
+        ("anchor-bootstrapping", 10): dict(stitched_ratio=0.8),
+        ("lfm", 10): dict(stitched_ratio=0.6),
+    }
+    rows = [
+        dict(task="digits", method=m, anchors=k, status="ok", pair_kind=kind, **scores)
+        for (m, k), scores in cells.items()
+        for kind in ("cross-seed", "cross-architecture")
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_reproduction_verdicts_follow_their_criteria() -> None:
+    v = verdicts(reproduction_records(0.11)).set_index("finding")["verdict"]
+    assert v["Stitching absolute spaces of two training seeds is at chance level"] == "holds"
+    assert v["Relative spaces of independent models agree where absolute ones do not"] == "holds"  # 0.3 ≥ 10 × 0.01
+    assert v["Orthogonal ≈ affine ≥ linear translation on vision"] == "holds"
+    assert v["Bootstrapping anchors from a small seed helps"] == "holds"
+    assert v["Functional maps refine few anchors"] == "does not hold"
+    assert v["Text stitches worse than vision"] == "no records"
+    again = verdicts(reproduction_records(0.5)).set_index("finding")["verdict"]
+    assert again["Stitching absolute spaces of two training seeds is at chance level"] == "does not hold"
+    missing = verdicts(reproduction_records(0.1).query("method != 'lfm'")).set_index("finding")
+    assert missing.loc["Functional maps refine few anchors", "verdict"] == "no records"
+    assert "no `stitched_ratio` of `lfm` at 10 anchors" in missing.loc["Functional maps refine few anchors", "ours"]
+    assert (verdicts(reproduction_records(0.1))["verdict"] != "no records").sum() >= 6
 
 
 def test_compare_pairs_cells_and_tests_the_differences() -> None:

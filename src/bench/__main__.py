@@ -61,6 +61,7 @@ def add_paths(p: argparse.ArgumentParser) -> None:
     p.add_argument("--results", type=Path, help="results folder (default: <project>/results)")
     p.add_argument("--cache", type=Path, help="space cache (default: $BENCH_CACHE or ~/.cache/latent-bench)")
     p.add_argument("--out", type=Path, help="leaderboard file (default: leaderboard.md beside the results folder)")
+    p.add_argument("--html", action="store_true", help="also write the report as one self-contained HTML page")
 
 
 def paths(args: argparse.Namespace) -> tuple[Path, Path]:
@@ -114,7 +115,7 @@ def cmd_run(args: argparse.Namespace) -> None:
     if not args.no_leaderboard and cells:
         ran = sum(summary.statuses.values())
         if ran or not out.is_file():
-            write_leaderboard(results, out)
+            write_leaderboard(results, out, args.html)
         else:
             print(f"leaderboard up to date: {out}")
     print(f"done in {time.perf_counter() - start:.1f}s")
@@ -137,12 +138,12 @@ def cmd_compare(args: argparse.Namespace) -> None:
     print(compare(load(results), args.method, sorted(args.against) if args.against else None))
 
 
-def write_leaderboard(results: Path, out: Path) -> None:
+def write_leaderboard(results: Path, out: Path, html: bool = False) -> None:
     from bench.report.leaderboard import write_leaderboard as write
     from bench.report.table import collect
 
-    write(collect(results), results, out)
-    print(f"wrote {out} and {results / 'results.csv'}")
+    written = write(collect(results), results, out, html)
+    print(f"wrote {', '.join(map(str, written))} and {results / 'results.csv'}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "new-method":
             cmd_new_method(args)
         else:
-            write_leaderboard(*paths(args))
+            write_leaderboard(*paths(args), args.html)
     except BenchError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ ID_COLUMNS = [
     "seed", "status", "error",
 ]  # fmt: skip
 TIMING_COLUMNS = ["load_s", "fit_s", "score_s"]
+#: What produced a record (not part of its result): kept out of the committed CSV.
+RUN_COLUMNS = ["git_revision", "device", "machine", "timestamp", "versions"]
 
 
 def tidy(records: list[dict[str, Any]]) -> pd.DataFrame:
@@ -27,13 +30,14 @@ def tidy(records: list[dict[str, Any]]) -> pd.DataFrame:
         row = {c: r.get(c) for c in ID_COLUMNS}
         row |= r.get("metrics") or {}
         row |= {t: (r.get("timings") or {}).get(t) for t in TIMING_COLUMNS}
-        row["git_revision"] = r.get("git_revision")
+        row |= {c: r.get(c) for c in RUN_COLUMNS}
+        row["versions"] = json.dumps(r["versions"], sort_keys=True) if r.get("versions") else None
         rows.append(row)
     df = pd.DataFrame(rows, columns=None if rows else ID_COLUMNS)
     if df.empty:
         return df
-    metric_cols = sorted(c for c in df.columns if c not in {*ID_COLUMNS, *TIMING_COLUMNS, "git_revision"})
-    df = df[[*ID_COLUMNS, *metric_cols, *TIMING_COLUMNS, "git_revision"]]
+    metric_cols = sorted(c for c in df.columns if c not in {*ID_COLUMNS, *TIMING_COLUMNS, *RUN_COLUMNS})
+    df = df[[*ID_COLUMNS, *metric_cols, *TIMING_COLUMNS, *RUN_COLUMNS]]
     return df.sort_values(["task", "method", "anchors", "source", "target", "seed"], kind="stable").reset_index(
         drop=True
     )
@@ -59,10 +63,10 @@ def current(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def collect(results: Path) -> pd.DataFrame:
     """The tidy table of every record under `results`.
 
-    Also written to `results/results.csv` without the timings and revision columns, so that the committed
+    Also written to `results/results.csv` without the timings and run columns, so that the committed
     table changes only when results do.
     """
     df = tidy(current(read_records(results)))
-    stable = df.drop(columns=[c for c in [*TIMING_COLUMNS, "git_revision"] if c in df])
+    stable = df.drop(columns=[c for c in [*TIMING_COLUMNS, *RUN_COLUMNS] if c in df])
     write_with(Path(results) / "results.csv", lambda tmp: stable.to_csv(tmp, index=False, float_format="%.6g"), ".csv")
     return df
