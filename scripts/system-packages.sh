@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Debian packages the offline data sets and tools need: Chromium drives the HTML report's browser test.
+# Debian packages the offline data sets and tools need: Chromium (the HTML report's browser test) and
+# Fashion-MNIST (the `fashion-mnist` task).
 set -euo pipefail
-packages=(chromium)
+packages=(chromium dataset-fashion-mnist)
 [ ${#packages[@]} -eq 0 ] && exit 0
 missing=()
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }

@@ -15,7 +15,7 @@ from helpers import bench
 def test_run_all_to_the_end_and_warm_rerun(tmp_path, cache_dir) -> None:
     cells = resolve(load_manifest(project_home() / "benchmarks" / "all.toml"))
     results = tmp_path / "results"
-    cold = bench("run", "--all", "--quiet", "--results", str(results), cache=cache_dir, timeout=1800)
+    cold = bench("run", "--all", "--quiet", "--results", str(results), cache=cache_dir, timeout=3600)
     assert f"{len(cells)} cells: 0 already recorded" in cold.stdout
     warm = bench("run", "--all", "--quiet", "--results", str(results), cache=cache_dir)
     assert f"{len(cells)} cells: {len(cells)} already recorded; ran: nothing to do" in warm.stdout

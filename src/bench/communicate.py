@@ -119,8 +119,9 @@ class Communicator:
             scores |= protocols.translation_fidelity(mapped)
         if "similarity" in task.protocols:
             scores |= self._similarity(cell.task, cell.source, cell.target)
-        arch = plugins().architectures.get(target.architecture)
-        if "reconstruction" in task.protocols and arch.objective == "autoencoder" and method_cls.family == "translator":
+        trained = target.kind == "trained"
+        decodes = trained and plugins().architectures.get(target.architecture).objective == "autoencoder"
+        if "reconstruction" in task.protocols and decodes and method_cls.family == "translator":
             decoder = self._model(cell.task, cell.target)
             with torch.inference_mode():
                 decoded = decoder.decode(torch.as_tensor(mapped.source_test, dtype=torch.float32)).numpy()

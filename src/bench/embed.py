@@ -20,6 +20,7 @@ from bench.cache import SpaceCache
 from bench.encoders import EncoderSpec, fingerprint
 from bench.errors import BenchError
 from bench.plugins import plugins
+from bench.pretrained import file_digest, packaged_encoder
 from bench.spaces import Space
 from bench.tasks import Task
 from bench.training import TrainingConfig, evaluate, seeded_init, train
@@ -54,6 +55,8 @@ class Embedder:
 
     def model(self, task: Task, spec: EncoderSpec) -> nn.Module:
         """The encoder's model, loaded from its checkpoint or trained now (and checkpointed)."""
+        if spec.kind == "packaged":
+            return self.packaged(task, spec)
         if spec.kind != "trained":
             raise BenchError(f"encoder kind {spec.kind!r} of {spec.name!r} has no loader yet")
         arch = plugins().architectures.get(spec.architecture)
@@ -87,6 +90,30 @@ class Embedder:
         write_with(path, lambda tmp: save_file(state, str(tmp)), suffix=".safetensors")
         write_json(path.with_suffix(".json"), report)
         return model.eval()
+
+    def packaged(self, task: Task, spec: EncoderSpec) -> nn.Module:
+        """A frozen pretrained network whose weights ship in a package; its report is written once."""
+        model = packaged_encoder(spec)
+        fp = fingerprint(task.name, task.version, spec)
+        report = self.cache.checkpoint_path(task.name, spec.name, fp).with_suffix(".json")
+        if not report.is_file():
+            write_json(
+                report,
+                {
+                    "task": task.name,
+                    "encoder": spec.name,
+                    "architecture": spec.architecture,
+                    "seed": None,
+                    "dim": spec.dim,
+                    "parameters": count_parameters(model),
+                    "train_s": 0.0,
+                    "fingerprint": fp,
+                    "pretrained": "ImageNet-1k, frozen",
+                    "resolution": spec.inputs["resolution"],
+                    "weights_sha256": file_digest(spec.architecture),
+                },
+            )
+        return model
 
     def report(self, task: Task, spec: EncoderSpec) -> dict[str, Any] | None:
         """The training report kept beside the checkpoint (None if the encoder was never trained)."""

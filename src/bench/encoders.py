@@ -28,12 +28,37 @@ class EncoderSpec:
     kind: EncoderKind = "trained"
     seed: int | None = None
     training: dict[str, Any] = field(default_factory=dict)
+    #: How inputs are prepared for a pretrained network (e.g. {"resolution": 112}).
+    inputs: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The spec as data; an empty `inputs` is left out (so it does not change a fingerprint)."""
+        d = asdict(self)
+        if not d["inputs"]:
+            del d["inputs"]
+        return d
 
 
 def fingerprint(task_name: str, task_version: str, spec: EncoderSpec) -> str:
     """Changes whenever the weights would: the task's data version, the spec, the code and torch release."""
     torch_release = ".".join(torch.__version__.split("+")[0].split(".")[:2])
     return digest(task_name, task_version, spec.as_dict(), ENCODER_CODE_VERSION, torch_release)
+
+
+def trained_roster(
+    architectures: dict[str, tuple[int, int, tuple[int, ...]]], batch_size: int = 64, lr: float = 1e-3
+) -> list[EncoderSpec]:
+    """Specs of encoders trained here, from `architecture: (latent dim, epochs, seeds)`, named
+    `<architecture>-s<seed>` (`ae-s<seed>` for the MLP autoencoder); Adam with `lr` on batches of `batch_size`."""
+    prefix = {"mlp-ae": "ae"}
+    return [
+        EncoderSpec(
+            name=f"{prefix.get(arch, arch)}-s{seed}",
+            architecture=arch,
+            dim=dim,
+            seed=seed,
+            training={"epochs": epochs, "batch_size": batch_size, "lr": lr},
+        )
+        for arch, (dim, epochs, seeds) in architectures.items()
+        for seed in seeds
+    ]

@@ -40,10 +40,11 @@ class Filters:
     seeds: frozenset[int] | None = None
 
 
-def _select(kind: str, wanted: Iterable[str], known: list[str]) -> list[str]:
+def _select(kind: str, wanted: Iterable[str], known: list[str], star: list[str] | None = None) -> list[str]:
+    """`wanted`, checked against `known`; "*" stands for `star` (default: every known name)."""
     wanted = list(wanted)
     if "*" in wanted:
-        return known
+        return known if star is None else star
     for name in wanted:
         if name not in known:
             raise UnknownName(kind, name, known)
@@ -53,7 +54,8 @@ def _select(kind: str, wanted: Iterable[str], known: list[str]) -> list[str]:
 def resolve(manifest: Manifest, filters: Filters = Filters()) -> list[Cell]:
     """The manifest's cells, restricted by `filters`; unknown names raise with a suggestion."""
     p = plugins()
-    tasks = _select("task", manifest.tasks, p.tasks.names())
+    suite = [n for n in p.tasks.names() if p.tasks.get(n).in_default_suite]
+    tasks = _select("task", manifest.tasks, p.tasks.names(), star=suite)
     methods = _select("method", manifest.methods, p.methods.names())
     if filters.tasks:
         tasks = [t for t in tasks if t in _select("task", filters.tasks, tasks)]

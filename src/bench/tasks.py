@@ -38,6 +38,8 @@ class Task:
     splits: ClassVar[tuple[str, ...]] = ("train", "test")
     protocols: ClassVar[tuple[str, ...]] = ("stitched_classification", "translation_fidelity", "similarity")
     main_score: ClassVar[str] = "stitched_ratio"
+    #: Whether `tasks = ["*"]` in a manifest includes it (full-size variants are named explicitly instead).
+    in_default_suite: ClassVar[bool] = True
     #: Shape of one input sample, for the architectures trained here (e.g. (1, 8, 8) for 8×8 grey images).
     input_shape: ClassVar[tuple[int, ...]] = ()
 

@@ -15,7 +15,7 @@ import torch
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
-from bench.encoders import EncoderSpec
+from bench.encoders import EncoderSpec, trained_roster
 from bench.tasks import Split, Task
 
 SEEDS = (0, 1, 2)
@@ -52,15 +52,4 @@ class Digits(Task):
         return _splits()[split]
 
     def roster(self) -> list[EncoderSpec]:
-        prefix = {"mlp-ae": "ae"}
-        return [
-            EncoderSpec(
-                name=f"{prefix.get(arch, arch)}-s{seed}",
-                architecture=arch,
-                dim=dim,
-                seed=seed,
-                training={"epochs": epochs, "batch_size": 64, "lr": 1e-3},
-            )
-            for arch, (dim, epochs, seeds) in ARCHITECTURES.items()
-            for seed in seeds
-        ]
+        return trained_roster(ARCHITECTURES)

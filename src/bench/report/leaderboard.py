@@ -162,7 +162,7 @@ def roster_table(results: Path, task: str, encoders: list[str]) -> Table | None:
         r = reports.get(name)
         if r:
             own = r.get("accuracy", r.get("reconstruction_mse"))
-            kind = "accuracy" if "accuracy" in r else "reconstruction MSE"
+            kind = "accuracy" if "accuracy" in r else "reconstruction MSE" if own is not None else r.get("pretrained")
             rows.append(
                 [
                     name,
@@ -171,7 +171,7 @@ def roster_table(results: Path, task: str, encoders: list[str]) -> Table | None:
                     r["dim"],
                     r["parameters"],
                     kind,
-                    f"{own:.4f}",
+                    f"{own:.4f}" if own is not None else "–",
                     r["train_s"],
                 ]
             )
@@ -273,6 +273,9 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
                 [[m, *row] for m, row in zip(pivot.index, pivot.to_numpy(), strict=True)],
             ),
         ]
+    pretrained = {s.name for s in meta["cls"]().roster() if s.kind != "trained"} if meta["cls"] else set()
+    if pretrained and "stitched_acc" in at_k:
+        blocks += pretrained_pairs(at_k[at_k["pair_kind"] != "self"], pretrained, top_k)
     blocks.append(Heading(3, "Figures"))
     curve = summarise(ok.dropna(subset=[main]), ["method", "anchors"], main) if main in ok else pd.DataFrame()
     if not curve.empty:
@@ -298,6 +301,29 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
         ]
         blocks += [Heading(3, f"Failed cells ({len(failed)})"), Text("\n".join(items))]
     return blocks
+
+
+def pretrained_pairs(cross: pd.DataFrame, pretrained: set[str], top_k: int) -> list[Block]:
+    """Stitched vs no-stitch accuracy on the pairs that involve a pretrained (not trained-here) encoder."""
+    src, tgt = cross["source"].isin(pretrained), cross["target"].isin(pretrained)
+    group = np.select(
+        [src & tgt, tgt, src], ["pretrained → pretrained", "trained → pretrained", "pretrained → trained"], ""
+    )
+    cells = cross.assign(group=group)[group != ""]
+    if cells.empty:
+        return []
+    g = cells.groupby(["method", "group"], sort=True)
+    accuracies = ("stitched_acc", "nostitch_acc")
+    rows = [
+        [m, grp, len(d[["source", "target"]].drop_duplicates()), *(pm(d[c].mean(), d[c].std()) for c in accuracies),
+         fmt(d["stitched_ratio"].mean())]
+        for (m, grp), d in g
+    ]  # fmt: skip
+    return [
+        Heading(3, f"Pairs with a pretrained encoder at {top_k} anchors"),
+        Text(f"Pretrained (frozen, not trained here) encoders: {', '.join(f'`{e}`' for e in sorted(pretrained))}."),
+        Table(["method", "pairs", "ordered pairs", "stitched_acc", "nostitch_acc", "stitched_ratio"], rows),
+    ]
 
 
 def run_metadata(df: pd.DataFrame) -> list[tuple[str, str]]:

