@@ -196,7 +196,7 @@ def document(df: pd.DataFrame, results: Path, out: Path) -> list[Block]:
     fig_dir = results / "figures"
     table_link = relative(results / "results.csv", out)
     records_link = relative(results, out) + "/records/"
-    revisions = ", ".join(sorted(map(str, df["git_revision"].dropna().unique()))) or "unknown"
+    revisions = distinct(df, "git_revision")
     blocks: list[Block] = [
         Heading(1, "latent-bench leaderboard"),
         Text(
@@ -326,11 +326,14 @@ def pretrained_pairs(cross: pd.DataFrame, pretrained: set[str], top_k: int) -> l
     ]
 
 
+def distinct(df: pd.DataFrame, column: str) -> str:
+    """The distinct values of a column, sorted and joined ("unknown" if none)."""
+    values = sorted(map(str, df[column].dropna().unique())) if column in df else []
+    return ", ".join(values) or "unknown"
+
+
 def run_metadata(df: pd.DataFrame) -> list[tuple[str, str]]:
     """What produced the records: code revisions, devices, package versions, when they ran."""
-
-    def values(column: str) -> str:
-        return ", ".join(sorted(map(str, df[column].dropna().unique()))) if column in df else "unknown"
 
     versions: dict[str, set[str]] = {}
     for v in df["versions"].dropna() if "versions" in df else []:
@@ -341,9 +344,9 @@ def run_metadata(df: pd.DataFrame) -> list[tuple[str, str]]:
         ("generated", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
         ("records", f"{len(df)} cells ({status_counts(df)})"),
         ("ran", f"{stamps.min()} to {stamps.max()}" if len(stamps) else "unknown"),
-        ("git revision", values("git_revision")),
-        ("device", values("device")),
-        ("machine", values("machine")),
+        ("git revision", distinct(df, "git_revision")),
+        ("device", distinct(df, "device")),
+        ("machine", distinct(df, "machine")),
         ("versions", "; ".join(f"{p} {', '.join(sorted(v))}" for p, v in sorted(versions.items())) or "unknown"),
     ]
 

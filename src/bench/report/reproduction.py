@@ -34,7 +34,6 @@ class Scores:
         self.cells = tdf[(tdf["status"] == "ok") & (tdf["pair_kind"] != "self")]
         if self.cells.empty:
             raise NoRecords(f"no records of task `{task}`")
-        self.top_k = int(self.cells["anchors"].max())
 
     def mean(self, method: str, anchors: int, metric: str = "stitched_ratio", pair_kind: str | None = None) -> float:
         c = self.cells[(self.cells["method"] == method) & (self.cells["anchors"] == anchors)]
