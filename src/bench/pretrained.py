@@ -19,7 +19,7 @@ from torch import Tensor, nn
 from torch.nn import functional as F
 
 from bench.encoders import EncoderSpec
-from bench.errors import BenchError
+from bench.errors import BenchError, UnknownName
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def imagenet_network(architecture: str) -> nn.Module:
     import timm
 
     if architecture not in PACKAGED:
-        raise BenchError(f"no packaged weights for {architecture!r} (known: {', '.join(PACKAGED)})")
+        raise UnknownName("packaged architecture", architecture, PACKAGED)
     w = PACKAGED[architecture]
     path = weights_file(w)
     net = timm.create_model(w.timm_name, pretrained=False)
