@@ -33,7 +33,7 @@ def hopper() -> torch.Tensor:
 
 @pytest.mark.parametrize("architecture", sorted(PACKAGED))
 def test_weights_mapped_by_order_classify_a_photo(architecture: str, hopper: torch.Tensor) -> None:
-    model = FrozenImageEncoder(imagenet_network(architecture), resolution=224)
+    model = FrozenImageEncoder.from_timm(imagenet_network(architecture), resolution=224)
     probs = model(hopper).softmax(dim=1)[0]
     assert int(probs.argmax()) == MILITARY_UNIFORM and float(probs.max()) > 0.3
 

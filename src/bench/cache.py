@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -57,40 +58,65 @@ class SpaceCache:
     def load(self, task: str, encoder: str, split: str, fingerprint: str, verify: bool = True) -> Space | None:
         """The cached space, or None when absent or corrupt (a corrupt folder is removed)."""
         folder = self.space_dir(task, encoder, split, fingerprint)
+        meta = load_folder(folder, verify=verify)
+        if meta is None:
+            return None
         try:
-            meta = json.loads((folder / "meta.json").read_text())
-            if verify and any(sha256_file(folder / f"{a}.npy") != meta["sha256"][a] for a in ARRAYS):
-                raise ValueError("checksum mismatch")
             arrays = {
                 a: np.load(folder / f"{a}.npy", mmap_mode="r" if a == "x" else None, allow_pickle=False) for a in ARRAYS
             }
-        except FileNotFoundError:
-            return None
-        except (ValueError, KeyError, OSError, json.JSONDecodeError):
+        except (ValueError, OSError):
             shutil.rmtree(folder, ignore_errors=True)
             return None
         return Space(arrays["x"], arrays["labels"], arrays["ids"], meta["space"])
 
     def store(self, space: Space, fingerprint: str) -> Path:
         m = space.meta
-        folder = self.space_dir(m["task"], m["encoder"], m["split"], fingerprint)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-        try:
-            arrays = {
-                "x": np.ascontiguousarray(space.x, dtype=np.float32),
-                "labels": np.asarray(space.labels),
-                "ids": np.asarray(space.ids, dtype=np.int64),
-            }
-            for a, arr in arrays.items():
-                np.save(tmp / f"{a}.npy", arr, allow_pickle=False)
-            meta = {
-                "space": {**m, "fingerprint": fingerprint},
-                "sha256": {a: sha256_file(tmp / f"{a}.npy") for a in ARRAYS},
-            }
-            (tmp / "meta.json").write_text(json.dumps(meta, indent=1, sort_keys=True))
-            shutil.rmtree(folder, ignore_errors=True)
-            os.replace(tmp, folder)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        return folder
+        arrays = {
+            "x": np.ascontiguousarray(space.x, dtype=np.float32),
+            "labels": np.asarray(space.labels),
+            "ids": np.asarray(space.ids, dtype=np.int64),
+        }
+        return store_folder(
+            self.space_dir(m["task"], m["encoder"], m["split"], fingerprint),
+            {f"{a}.npy": save_array(arr) for a, arr in arrays.items()},
+            {"space": {**m, "fingerprint": fingerprint}},
+        )
+
+
+def save_array(array: np.ndarray) -> Callable[[Path], None]:
+    """A writer for `store_folder`: the array as a .npy file (no pickled objects)."""
+    return lambda path: np.save(path, array, allow_pickle=False)
+
+
+def store_folder(folder: Path, files: dict[str, Callable[[Path], None]], meta: dict[str, Any]) -> Path:
+    """Write each file with its writer into a temporary sibling folder, add `meta.json` (`meta` plus every
+    file's SHA-256 under "sha256"), then rename the folder into place: readers never see half of one."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        for name, write in files.items():
+            write(tmp / name)
+        checksums = {name: sha256_file(tmp / name) for name in files}
+        (tmp / "meta.json").write_text(json.dumps({**meta, "sha256": checksums}, indent=1, sort_keys=True))
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(tmp, folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
+def load_folder(folder: Path, verify: bool = True) -> dict[str, Any] | None:
+    """The `meta.json` of a folder written by `store_folder`; None when absent, or when a file is missing or
+    its checksum does not match (the corrupt folder is then removed, to be rebuilt)."""
+    try:
+        meta = json.loads((folder / "meta.json").read_text())
+        for name, checksum in meta["sha256"].items():
+            if not (folder / name).is_file() or (verify and sha256_file(folder / name) != checksum):
+                raise ValueError(f"{name}: missing or checksum mismatch")
+    except FileNotFoundError:
+        return None
+    except (ValueError, KeyError, AttributeError, OSError, json.JSONDecodeError):
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+    return meta

@@ -19,6 +19,7 @@ from bench.atomic import write_json, write_with
 from bench.cache import SpaceCache
 from bench.encoders import EncoderSpec, fingerprint
 from bench.errors import BenchError
+from bench.hub import hub_encoder, local_weights
 from bench.plugins import plugins
 from bench.pretrained import file_digest, packaged_encoder
 from bench.spaces import Space
@@ -36,30 +37,30 @@ class Embedder:
         found = {s: self.cache.load(task.name, spec.name, s, fp) for s in task.splits}
         missing = [s for s, space in found.items() if space is None]
         if missing:
+            data = {split: task.load_split(split) for split in missing}  # absent data is reported before weights
             model = self.model(task, spec)
             for split in missing:
                 start = time.perf_counter()
-                data = task.load_split(split)
-                x = encode(model, data.inputs, device=self.device).numpy()
+                x = encode(model, data[split].inputs, device=self.device).numpy()
                 meta = {
                     "task": task.name,
                     "encoder": spec.name,
                     "split": split,
                     "encode_s": time.perf_counter() - start,
                 }
-                space = Space(x, data.labels, data.ids, meta)
+                space = Space(x, data[split].labels, data[split].ids, meta)
                 check_space(space, spec)
                 self.cache.store(space, fp)
                 found[split] = self.cache.load(task.name, spec.name, split, fp)
         return found  # type: ignore[return-value]
 
     def model(self, task: Task, spec: EncoderSpec) -> nn.Module:
-        """The encoder's model: a packaged network with its weights, or a trained one loaded from its
+        """The encoder's model: a frozen pretrained network (packaged or hub), or a trained one loaded from its
         checkpoint or trained now (and checkpointed)."""
-        if spec.kind == "packaged":
-            return self.packaged(task, spec)
+        if spec.kind in ("packaged", "hub"):
+            return self.frozen(task, spec)
         if spec.kind != "trained":
-            raise BenchError(f"encoder kind {spec.kind!r} of {spec.name!r} has no loader yet")
+            raise BenchError(f"encoder kind {spec.kind!r} of {spec.name!r} has no loader")
         arch = plugins().architectures.get(spec.architecture)
         fp = fingerprint(task.name, task.version, spec)
         path = self.cache.checkpoint_path(task.name, spec.name, fp)
@@ -92,12 +93,17 @@ class Embedder:
         write_json(path.with_suffix(".json"), report)
         return model.eval()
 
-    def packaged(self, task: Task, spec: EncoderSpec) -> nn.Module:
-        """A frozen pretrained network whose weights ship in a package; its report is written once."""
-        model = packaged_encoder(spec)
+    def frozen(self, task: Task, spec: EncoderSpec) -> nn.Module:
+        """A frozen pretrained network (weights shipped in a package, or from a hub); its report is written once."""
+        model = packaged_encoder(spec) if spec.kind == "packaged" else hub_encoder(spec)
         fp = fingerprint(task.name, task.version, spec)
         report = self.cache.checkpoint_path(task.name, spec.name, fp).with_suffix(".json")
         if not report.is_file():
+            if spec.kind == "packaged":
+                weights = {"pretrained": "ImageNet-1k, frozen", "weights_sha256": file_digest(spec.architecture)}
+            else:
+                path = local_weights(spec)
+                weights = {"pretrained": "hub, frozen", "weights": str(path) if path else "the library's cache"}
             write_json(
                 report,
                 {
@@ -109,9 +115,8 @@ class Embedder:
                     "parameters": count_parameters(model),
                     "train_s": 0.0,
                     "fingerprint": fp,
-                    "pretrained": "ImageNet-1k, frozen",
-                    "resolution": spec.inputs["resolution"],
-                    "weights_sha256": file_digest(spec.architecture),
+                    "resolution": model.resolution,
+                    **weights,
                 },
             )
         return model

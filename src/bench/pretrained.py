@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.resources
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,14 +80,35 @@ def imagenet_network(architecture: str) -> nn.Module:
 
 
 class FrozenImageEncoder(nn.Module):
-    """x ∈ [0, 1]^{N×C×H×W} ↦ pooled features of `net` at `resolution` × `resolution` (logits via forward)."""
+    """x ∈ [0, 1]^{N×C×H×W} ↦ features((resize(rgb(x)) − mean) / std), a frozen network's image embedding: grey
+    images are repeated to three channels and resized (bilinear, antialiased) to `resolution` × `resolution`."""
 
-    def __init__(self, net: nn.Module, resolution: int):
+    def __init__(
+        self,
+        net: nn.Module,
+        resolution: int,
+        mean: tuple[float, ...],
+        std: tuple[float, ...],
+        features: Callable[[Tensor], Tensor] | None = None,
+    ):
         super().__init__()
         self.net, self.resolution = net, resolution
+        self.features = features or net
+        self.register_buffer("mean", torch.tensor(mean).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor(std).view(1, 3, 1, 1))
+
+    @classmethod
+    def from_timm(cls, net: nn.Module, resolution: int | None = None) -> FrozenImageEncoder:
+        """A timm network's pooled pre-logits features, normalised as it was trained, at `resolution` (default:
+        its own input size)."""
         cfg = net.pretrained_cfg
-        self.register_buffer("mean", torch.tensor(cfg["mean"]).view(1, 3, 1, 1))
-        self.register_buffer("std", torch.tensor(cfg["std"]).view(1, 3, 1, 1))
+        return cls(
+            net,
+            resolution or cfg["input_size"][-1],
+            cfg["mean"],
+            cfg["std"],
+            lambda x: net.forward_head(net.forward_features(x), pre_logits=True),
+        )
 
     def prepare(self, x: Tensor) -> Tensor:
         x = x.expand(-1, 3, -1, -1) if x.shape[1] == 1 else x
@@ -96,10 +118,11 @@ class FrozenImageEncoder(nn.Module):
 
     @torch.inference_mode()
     def encode(self, x: Tensor) -> Tensor:
-        return self.net.forward_head(self.net.forward_features(self.prepare(x)), pre_logits=True)
+        return self.features(self.prepare(x))
 
     @torch.inference_mode()
     def forward(self, x: Tensor) -> Tensor:
+        """The network's own output (a classifier's logits)."""
         return self.net(self.prepare(x))
 
 
@@ -107,7 +130,7 @@ def packaged_encoder(spec: EncoderSpec) -> FrozenImageEncoder:
     resolution = spec.inputs.get("resolution")
     if not isinstance(resolution, int):
         raise BenchError(f"packaged encoder {spec.name!r} needs inputs={{'resolution': <pixels>}}")
-    return FrozenImageEncoder(imagenet_network(spec.architecture), resolution).eval()
+    return FrozenImageEncoder.from_timm(imagenet_network(spec.architecture), resolution).eval()
 
 
 def file_digest(architecture: str) -> str:

@@ -252,6 +252,8 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
         blocks.append(Text(f"Data: {meta['provenance']}. Licence: {meta['licence']}."))
     if roster := roster_table(results, task, encoders):
         blocks.append(roster)
+    if not (tdf["status"] == "ok").any():
+        return blocks + problems(tdf)
     ok = cross_ok(tdf)
     shown = ok[ok["anchors"].isin([0, *main_counts(tdf)])]
     for title, metrics in (("Stitched classification", CLASSIFICATION), ("Translation fidelity", FIDELITY)):
@@ -293,6 +295,12 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
         heatmaps.append(Figure(path, method))
     blocks.append(Gallery(f"Source × target heatmaps of `{heat_metric}` at {top_k} anchors", heatmaps))
     blocks += similarity_section(tdf, main, top_k, encoders, fig_dir)
+    return blocks + problems(tdf)
+
+
+def problems(tdf: pd.DataFrame) -> list[Block]:
+    """The failed cells (the first ten) and the reasons cells were skipped (each once, with its count)."""
+    blocks: list[Block] = []
     failed = tdf[tdf["status"] == "failed"]
     if len(failed):
         items = [
@@ -300,6 +308,11 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
             for _, r in failed.head(10).iterrows()
         ]
         blocks += [Heading(3, f"Failed cells ({len(failed)})"), Text("\n".join(items))]
+    skipped = tdf[tdf["status"] == "skipped"]
+    if len(skipped):
+        reasons = skipped["error"].value_counts()
+        items = [f"- {n} cells: {reason}" for reason, n in zip(reasons.index, reasons, strict=True)]
+        blocks += [Heading(3, f"Skipped cells ({len(skipped)})"), Text("\n".join(items))]
     return blocks
 
 
