@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from bench.report.document import Figure, Gallery, Table, to_markdown
-from bench.report.leaderboard import anchors_needed, main_counts, overall, sweep_section
+from bench.report.leaderboard import anchors_needed, main_counts, overall, spread, sweep_section
 from bench.report.reproduction import verdicts
 
 
@@ -50,6 +50,14 @@ def test_anchor_free_method_ranks_at_every_budget() -> None:
     # at k=10: quick 0.93 > free 0.92 > slow 0.5 > never 0.2; at k=300: quick, slow, free, never
     assert table.loc["free", "mean_rank"] == 2.5 and table.loc["quick", "mean_rank"] == 1
     assert table.loc["never", "anchors to 90%"] == "never" and table.loc["free", "anchors to 90%"] == "0"
+
+
+def test_spread_between_methods_by_hand() -> None:
+    rows = spread(records()).rows
+    # k=10: quick 0.93, free 0.92, slow 0.5, never 0.2 → range 0.73; k=300: 0.99, 0.95, 0.92, 0.8 → 0.19
+    assert rows[0][:6] == ["digits", "10", "4", "quick 0.930", "never 0.200", "0.730"]
+    assert rows[1][:6] == ["digits", "300", "4", "quick 0.990", "never 0.800", "0.190"]
+    assert rows[0][6] == f"{np.std([0.93, 0.92, 0.5, 0.2], ddof=1):.3f}"
 
 
 def test_sweep_section_lists_every_count() -> None:

@@ -86,17 +86,24 @@ def summarise(df: pd.DataFrame, keys: list[str], metric: str) -> pd.DataFrame:
     return g.agg(["mean", "std", "count"]).reset_index()
 
 
+def method_means(tdf: pd.DataFrame) -> pd.DataFrame:
+    """One task's main score per (method, anchors) at its main anchor counts, over the cross pairs that ran
+    (the anchor-free methods at every count); empty when nothing ran."""
+    main = task_meta(tdf["task"].iloc[0])["main"]
+    ok = cross_ok(tdf)
+    if main not in ok or ok.empty:
+        return pd.DataFrame(columns=["method", "anchors", "mean", "std", "count"])
+    counts = main_counts(tdf)
+    s = broadcast_anchor_free(summarise(ok.dropna(subset=[main]), ["method", "anchors"], main), counts)
+    return s[s["anchors"].isin(counts)]
+
+
 def overall(df: pd.DataFrame) -> pd.DataFrame:
     parts = []
     for task, tdf in df.groupby("task"):
-        main = task_meta(task)["main"]
-        ok = cross_ok(tdf)
-        if main not in ok or ok.empty:
+        s = method_means(tdf)
+        if s.empty:
             continue
-        s = summarise(ok.dropna(subset=[main]), ["method", "anchors"], main)
-        counts = main_counts(tdf)
-        s = broadcast_anchor_free(s, counts)
-        s = s[s["anchors"].isin(counts)]
         s["rank"] = s.groupby("anchors")["mean"].rank(ascending=False, method="min")
         s["task"] = task
         parts.append(s)
@@ -226,6 +233,12 @@ def document(df: pd.DataFrame, results: Path, out: Path) -> list[Block]:
             if not table.empty:
                 tasks = ", ".join(f"`{t}`" for t in sorted(df.loc[df["modality"] == modality, "task"].unique()))
                 blocks += [Heading(3, f"Modality `{modality}`"), Text(f"Tasks: {tasks}."), ranking_table(table)]
+    if spreads := spread(df):
+        blocks += [
+            Heading(2, "Spread between methods"),
+            Text("The main score's mean per method over cross pairs, compared across the methods of each task."),
+            spreads,
+        ]
     blocks += reproduction.section(df)
     for task, tdf in df.groupby("task", sort=True):
         blocks += task_section(task, tdf, results, fig_dir / task)
@@ -234,6 +247,23 @@ def document(df: pd.DataFrame, results: Path, out: Path) -> list[Block]:
 
 def status_counts(df: pd.DataFrame) -> str:
     return ", ".join(f"{n} {s}" for s, n in df["status"].value_counts().sort_index().items())
+
+
+def spread(df: pd.DataFrame) -> Table | None:
+    """How far apart the methods are: per task and main anchor count, the best and worst method's mean main
+    score and the range and standard deviation of the methods' means."""
+    rows = []
+    for task, tdf in df.groupby("task", sort=True):
+        s = method_means(tdf)
+        for k, at_k in s.groupby("anchors", sort=True):
+            m = at_k.set_index("method")["mean"]
+            best, worst = m.idxmax(), m.idxmin()
+            rows.append([
+                task, str(k), str(len(m)), f"{best} {m[best]:.3f}", f"{worst} {m[worst]:.3f}",
+                f"{m[best] - m[worst]:.3f}", f"{m.std():.3f}",
+            ])  # fmt: skip
+    headers = ["task", "anchors", "methods", "best", "worst", "range", "std across methods"]
+    return Table(headers, rows) if rows else None
 
 
 def ranking_table(table: pd.DataFrame) -> Table:

@@ -18,7 +18,7 @@ RELREPS = "Moschella et al. 2023, *Relative representations enable zero-shot lat
 TRANSLATION = "Maiorca et al. 2023, *Latent space translation via semantic alignment* (NeurIPS)"
 BOOTSTRAP = "Cannistraci et al. 2023, *Bootstrapping parallel anchors for relative representations* (ICLR Tiny Papers)"
 #: the image classification tasks the vision findings are checked on
-IMAGES = ("digits", "fashion-mnist")
+IMAGES = ("digits", "fashion-mnist", "glyphs")
 LFM = "Fumero et al. 2024, *Latent functional maps* (NeurIPS)"
 
 
