@@ -73,7 +73,7 @@ def test_page_loads_offline_sorts_and_renders(page_path: Path, browser) -> None:
     for key in ("git revision", "device", "versions", "torch", "generated"):
         assert key in meta
     headings = page.eval_on_selector_all("h2", "hs => hs.map(h => h.textContent)")
-    assert headings[:3] == ["Overall ranking", "Ranking by modality", "Paper reproduction"]
+    assert headings[:4] == ["Overall ranking", "Ranking by modality", "Spread between methods", "Paper reproduction"]
     assert "Task digits (images)" in headings
 
     # the overall ranking sorts by a numeric column both ways, and by name
