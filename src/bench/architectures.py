@@ -1,4 +1,5 @@
-"""Architectures trained here, generic over the input shape (C, H, W).
+"""Architectures trained here, generic over the input shape ((C, H, W) images; (F,) node features with the
+task's graph for the GNNs of `bench.gnn`).
 
 Each builder returns a module with `encode(x) → latent` (N × dim). Classifiers add a linear head on the
 latent (`forward` gives logits); autoencoders add a decoder (`forward` gives the reconstruction and
@@ -10,14 +11,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import torch
 from torch import Tensor, nn
 from torchvision.models.resnet import BasicBlock
 
+from bench import gnn
+
 Objective = Literal["classification", "autoencoder"]
-Shape = tuple[int, int, int]
+Shape = tuple[int, ...]
 
 
 class Classifier(nn.Module):
@@ -88,10 +91,11 @@ class Architecture:
     build_module: Callable[..., nn.Module]
     description: str
 
-    def build(self, shape: Shape, dim: int, n_classes: int) -> nn.Module:
+    def build(self, shape: Shape, dim: int, n_classes: int, **context: Any) -> nn.Module:
+        """The model for inputs of `shape`; `context` is what the task adds (a node task's graph)."""
         if self.objective == "autoencoder":
-            return self.build_module(shape, dim)
-        return Classifier(self.build_module(shape, dim), dim, n_classes)
+            return self.build_module(shape, dim, **context)
+        return Classifier(self.build_module(shape, dim, **context), dim, n_classes)
 
 
 ARCHITECTURES = (
@@ -99,6 +103,10 @@ ARCHITECTURES = (
     Architecture("cnn", "classification", cnn_body, "3-layer CNN, max-pool, 2×2 average pool"),
     Architecture("resnet", "classification", resnet_body, "stem + 2 torchvision BasicBlocks, global pool"),
     Architecture("mlp-ae", "autoencoder", mlp_autoencoder, "MLP autoencoder, sigmoid decoder, MSE"),
+    Architecture("gcn", "classification", gnn.gcn_body, "2-layer GCN (torch_geometric), node tasks"),
+    Architecture("sage", "classification", gnn.sage_body, "2-layer GraphSAGE, mean aggregation, node tasks"),
+    Architecture("gat", "classification", gnn.gat_body, "2-layer GAT, 4 heads, node tasks"),
+    Architecture("gin", "classification", gnn.gin_body, "2-layer GIN (MLP updates), node tasks"),
 )
 
 

@@ -65,7 +65,7 @@ class Embedder:
         fp = fingerprint(task.name, task.version, spec)
         path = self.cache.checkpoint_path(task.name, spec.name, fp)
         seeded_init(spec.seed or 0)
-        model = arch.build(task.input_shape, spec.dim, task.n_classes)
+        model = arch.build(task.input_shape, spec.dim, task.n_classes, **task.context())
         if path.is_file():
             model.load_state_dict(load_file(path))
             return model.eval()

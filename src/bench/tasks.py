@@ -49,6 +49,10 @@ class Task:
     def roster(self) -> list[EncoderSpec]:
         raise NotImplementedError
 
+    def context(self) -> dict[str, Any]:
+        """What the architectures trained here need besides the input shape (a node task: `graph`)."""
+        return {}
+
     def encoder(self, name: str) -> EncoderSpec:
         specs = {s.name: s for s in self.roster()}
         if name not in specs:
