@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from bench.report.document import Figure, Gallery, Table, to_markdown
 from bench.report.leaderboard import anchors_needed, main_counts, overall, spread, sweep_section
@@ -58,6 +59,8 @@ def test_spread_between_methods_by_hand() -> None:
     assert rows[0][:6] == ["digits", "10", "4", "quick 0.930", "never 0.200", "0.730"]
     assert rows[1][:6] == ["digits", "300", "4", "quick 0.990", "never 0.800", "0.190"]
     assert rows[0][6] == f"{np.std([0.93, 0.92, 0.5, 0.2], ddof=1):.3f}"
+    q1, q3 = np.quantile([0.93, 0.92, 0.5, 0.2], [0.25, 0.75])
+    assert rows[0][7] == f"{q3 - q1:.3f}" and q3 - q1 == pytest.approx(0.9225 - 0.425)
 
 
 def test_sweep_section_lists_every_count() -> None:

@@ -236,7 +236,10 @@ def document(df: pd.DataFrame, results: Path, out: Path) -> list[Block]:
     if spreads := spread(df):
         blocks += [
             Heading(2, "Spread between methods"),
-            Text("The main score's mean per method over cross pairs, compared across the methods of each task."),
+            Text(
+                "The main score's mean per method over cross pairs, compared across the methods of each task "
+                "(std and IQR: standard deviation and interquartile range of those means)."
+            ),
             spreads,
         ]
     blocks += reproduction.section(df)
@@ -251,7 +254,8 @@ def status_counts(df: pd.DataFrame) -> str:
 
 def spread(df: pd.DataFrame) -> Table | None:
     """How far apart the methods are: per task and main anchor count, the best and worst method's mean main
-    score and the range and standard deviation of the methods' means."""
+    score, and the range, standard deviation and interquartile range of the methods' means (the IQR, the
+    spread of the middle half, is not moved by one or two failing methods)."""
     rows = []
     for task, tdf in df.groupby("task", sort=True):
         s = method_means(tdf)
@@ -260,9 +264,9 @@ def spread(df: pd.DataFrame) -> Table | None:
             best, worst = m.idxmax(), m.idxmin()
             rows.append([
                 task, str(k), str(len(m)), f"{best} {m[best]:.3f}", f"{worst} {m[worst]:.3f}",
-                f"{m[best] - m[worst]:.3f}", f"{m.std():.3f}",
+                f"{m[best] - m[worst]:.3f}", f"{m.std():.3f}", f"{m.quantile(0.75) - m.quantile(0.25):.3f}",
             ])  # fmt: skip
-    headers = ["task", "anchors", "methods", "best", "worst", "range", "std across methods"]
+    headers = ["task", "anchors", "methods", "best", "worst", "range", "std", "IQR"]
     return Table(headers, rows) if rows else None
 
 
