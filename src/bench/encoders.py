@@ -45,6 +45,16 @@ def fingerprint(task_name: str, task_version: str, spec: EncoderSpec) -> str:
     return digest(task_name, task_version, spec.as_dict(), ENCODER_CODE_VERSION, torch_release)
 
 
+#: The trained-here roster of the 28 × 28 image tasks: architecture → (latent dim, epochs, seeds); three
+#: classifier architectures × three seeds and the MLP autoencoder × two.
+ROSTER_28PX = {
+    "mlp": (64, 20, (0, 1, 2)),
+    "cnn": (128, 10, (0, 1, 2)),
+    "resnet": (96, 8, (0, 1, 2)),
+    "mlp-ae": (32, 30, (0, 1)),
+}
+
+
 def trained_roster(
     architectures: dict[str, tuple[int, int, tuple[int, ...]]], batch_size: int = 64, lr: float = 1e-3
 ) -> list[EncoderSpec]:

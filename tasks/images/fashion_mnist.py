@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from sklearn.model_selection import train_test_split
 
-from bench.encoders import EncoderSpec, trained_roster
+from bench.encoders import ROSTER_28PX, EncoderSpec, trained_roster
 from bench.errors import BenchError
 from bench.tasks import Split, Task
 
@@ -32,13 +32,6 @@ FILES = {
     "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
 }
 SUBSAMPLE = {"train": 6000, "test": 1000}
-SEEDS = (0, 1, 2)
-ARCHITECTURES = {  # architecture: (latent dim, epochs, seeds); batches of 64, Adam at 1e-3
-    "mlp": (64, 20, SEEDS),
-    "cnn": (128, 10, SEEDS),
-    "resnet": (96, 8, SEEDS),
-    "mlp-ae": (32, 30, (0, 1)),
-}
 #: ImageNet networks whose weights ship in pip packages, frozen, fed the images upsampled to 112 × 112
 PRETRAINED = {"effnet-lite0": "efficientnet-lite0", "effnet-lite1": "efficientnet-lite1"}
 RESOLUTION = 112
@@ -104,7 +97,7 @@ class FashionMNIST(Task):
         return Split(x, labels[ids], ids)
 
     def roster(self) -> list[EncoderSpec]:
-        return trained_roster(ARCHITECTURES) + [
+        return trained_roster(ROSTER_28PX) + [
             EncoderSpec(name=name, architecture=arch, dim=1280, kind="packaged", inputs={"resolution": RESOLUTION})
             for name, arch in PRETRAINED.items()
         ]

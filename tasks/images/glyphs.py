@@ -34,7 +34,7 @@ from PIL import Image, ImageDraw, ImageFont, features
 from sklearn.model_selection import StratifiedGroupKFold, train_test_split
 
 from bench.cache import cache_root, digest, load_folder, save_array, store_folder
-from bench.encoders import EncoderSpec, trained_roster
+from bench.encoders import ROSTER_28PX, EncoderSpec, trained_roster
 from bench.errors import BenchError
 from bench.tasks import Split, Task
 
@@ -47,13 +47,6 @@ RENDER_SIZE = 64  # font size the glyph is drawn at before it is fitted
 SUBSAMPLE = {"train": 6000, "test": 1000}
 #: Bumped whenever the rendering changes the images.
 GENERATOR_VERSION = "1"
-SEEDS = (0, 1, 2)
-ARCHITECTURES = {  # architecture: (latent dim, epochs, seeds); batches of 64, Adam at 1e-3
-    "mlp": (64, 20, SEEDS),
-    "cnn": (128, 10, SEEDS),
-    "resnet": (96, 8, SEEDS),
-    "mlp-ae": (32, 30, (0, 1)),
-}
 
 
 @dataclass(frozen=True)
@@ -245,7 +238,7 @@ class Glyphs(Task):
         return Split(x, manifest["label"].to_numpy(np.int64)[ids], ids)
 
     def roster(self) -> list[EncoderSpec]:
-        return trained_roster(ARCHITECTURES)
+        return trained_roster(ROSTER_28PX)
 
 
 class GlyphsFull(Glyphs):
