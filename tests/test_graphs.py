@@ -139,3 +139,11 @@ def test_graph_run_skips_absent_planetoid_cells(tmp_path, cache_dir) -> None:
     assert proc.returncode == 0, proc.stderr
     text = (tmp_path / "leaderboard.md").read_text()
     assert "Skipped cells (4)" in text and "PubMed not found" in text
+
+
+def test_a_gnn_without_a_graph_is_a_clear_error() -> None:
+    from bench.errors import BenchError
+    from bench.gnn import gcn_body
+
+    with pytest.raises(BenchError, match="GCN encoder needs the task's graph"):
+        gcn_body((10,), 8)

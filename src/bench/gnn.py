@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from torch import Tensor, nn
 
 from bench.encoders import EncoderSpec, trained_roster
+from bench.errors import BenchError
 
 Shape = tuple[int, ...]
 LAYERS = 2
@@ -43,7 +44,7 @@ def gnn_body(model: str, shape: Shape, dim: int, graph: Graph | None = None, **o
     from torch_geometric.nn import models
 
     if graph is None:
-        raise ValueError(f"a {model} encoder needs the task's graph (a node task's `context()`)")
+        raise BenchError(f"a {model} encoder needs the task's graph (a node task's `context()` gives it)")
     gnn = getattr(models, model)(in_channels=shape[0], hidden_channels=dim, num_layers=LAYERS, **options)
     return NodeEncoder(gnn, graph)
 
