@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 import torch
+from sklearn.model_selection import train_test_split
 
 from bench.encoders import EncoderSpec
 from bench.errors import UnknownName
@@ -76,6 +77,15 @@ class Task:
             "licence": cls.licence,
             "provenance": cls.provenance,
         }
+
+
+def grey_split(images: np.ndarray, labels: np.ndarray, ids: np.ndarray, size: int | None = None) -> Split:
+    """Rows `ids` of uint8 grey images (N × H × W) as floats in [0, 1] shaped N × 1 × H × W, with `labels[ids]`;
+    with `size`, a stratified subset of that many of them (seed 0), in ascending id order."""
+    if size is not None:
+        ids, _ = train_test_split(ids, train_size=size, stratify=labels[ids], random_state=0)
+        ids = np.sort(ids)
+    return Split(torch.as_tensor(images[ids], dtype=torch.float32).unsqueeze(1) / 255.0, labels[ids], ids)
 
 
 def pair_kind(source: EncoderSpec, target: EncoderSpec) -> str:

@@ -19,12 +19,10 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-import torch
-from sklearn.model_selection import train_test_split
 
 from bench.encoders import ROSTER_28PX, EncoderSpec, trained_roster
 from bench.errors import BenchError
-from bench.tasks import Split, Task
+from bench.tasks import Split, Task, grey_split
 
 DEBIAN_FOLDER = Path("/usr/share/datasets/fashion-mnist")
 FILES = {
@@ -89,12 +87,8 @@ class FashionMNIST(Task):
 
     def load_split(self, split: str) -> Split:
         images, labels = official(split)
-        ids = np.arange(len(labels), dtype=np.int64)
-        if self.subsample is not None:
-            ids, _ = train_test_split(ids, train_size=self.subsample[split], stratify=labels, random_state=0)
-            ids = np.sort(ids)
-        x = torch.as_tensor(images[ids], dtype=torch.float32).unsqueeze(1) / 255.0
-        return Split(x, labels[ids], ids)
+        size = self.subsample[split] if self.subsample is not None else None
+        return grey_split(images, labels, np.arange(len(labels), dtype=np.int64), size)
 
     def roster(self) -> list[EncoderSpec]:
         return trained_roster(ROSTER_28PX) + [

@@ -29,14 +29,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import PIL
-import torch
 from PIL import Image, ImageDraw, ImageFont, features
-from sklearn.model_selection import StratifiedGroupKFold, train_test_split
+from sklearn.model_selection import StratifiedGroupKFold
 
 from bench.cache import cache_root, digest, load_folder, save_array, store_folder
 from bench.encoders import ROSTER_28PX, EncoderSpec, trained_roster
 from bench.errors import BenchError
-from bench.tasks import Split, Task
+from bench.tasks import Split, Task, grey_split
 
 FONT_LIST = Path(__file__).with_name("glyph-fonts.txt")
 LETTERS = "ABCDEFGHIJ"
@@ -229,13 +228,9 @@ class Glyphs(Task):
 
     def load_split(self, split: str) -> Split:
         images, manifest = dataset()
-        rows = manifest[manifest["split"] == split]
-        ids, labels = rows["id"].to_numpy(np.int64), rows["label"].to_numpy(np.int64)
-        if self.subsample is not None:
-            ids, _ = train_test_split(ids, train_size=self.subsample[split], stratify=labels, random_state=0)
-            ids = np.sort(ids)
-        x = torch.as_tensor(images[ids], dtype=torch.float32).unsqueeze(1) / 255.0
-        return Split(x, manifest["label"].to_numpy(np.int64)[ids], ids)
+        ids = manifest.loc[manifest["split"] == split, "id"].to_numpy(np.int64)
+        size = self.subsample[split] if self.subsample is not None else None
+        return grey_split(images, manifest["label"].to_numpy(np.int64), ids, size)
 
     def roster(self) -> list[EncoderSpec]:
         return trained_roster(ROSTER_28PX)
