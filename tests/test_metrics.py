@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bench import metrics
+from bench import metrics, protocols
 
 
 def test_accuracy_and_macro_f1_by_hand() -> None:
@@ -72,3 +72,21 @@ def test_mutual_knn_by_hand() -> None:
     b = np.stack([np.cos(angles_b), np.sin(angles_b)], 1)  # 1-NN: 0→1, 1→3, 2→3, 3→1
     assert metrics.mutual_knn(a, a, k=1) == 1.0
     assert metrics.mutual_knn(a, b, k=1) == pytest.approx(2 / 4)
+
+
+def test_content_cache_keys_by_content_and_evicts_the_oldest() -> None:
+    calls = []
+    cache = protocols.ContentCache(size=2)
+
+    def compute(x: np.ndarray) -> float:
+        calls.append(x.sum())
+        return float(x.sum())
+
+    a, b, c = np.ones(3), np.zeros(3), np.arange(3.0)
+    assert cache.get((a,), compute) == 3.0
+    assert cache.get((a.copy(),), compute) == 3.0  # equal content, another object: cached
+    assert cache.get((a.astype(np.float32),), compute) == 3.0  # another dtype: a new key
+    assert len(calls) == 2
+    cache.get((b,), compute), cache.get((c,), compute)  # evicts a (float64) and its float32 twin
+    cache.get((a,), compute)
+    assert len(calls) == 5

@@ -63,8 +63,13 @@ def knn_sets(x: np.ndarray, k: int) -> np.ndarray:
 
 def jaccard_at_k(a: np.ndarray, b: np.ndarray, k: int = 10) -> float:
     """mean_i |N_a(i) ∩ N_b(i)| / |N_a(i) ∪ N_b(i)|, with N the k nearest neighbours within each space."""
-    shared = neighbours_in_common(knn_sets(a, k), knn_sets(b, k))
-    return float(np.mean(shared / (2 * k - shared)))
+    return jaccard_of_sets(knn_sets(a, k), knn_sets(b, k))
+
+
+def jaccard_of_sets(na: np.ndarray, nb: np.ndarray) -> float:
+    """mean_i |na_i ∩ nb_i| / |na_i ∪ nb_i| for index sets of k distinct neighbours per row."""
+    shared = neighbours_in_common(na, nb)
+    return float(np.mean(shared / (2 * na.shape[1] - shared)))
 
 
 def neighbours_in_common(na: np.ndarray, nb: np.ndarray) -> np.ndarray:

@@ -46,43 +46,55 @@ class FittedHead:
     reference: dict[str, float]
 
 
-class HeadCache:
-    """Fitted heads keyed by the content of their data: every translator cell of a target shares one."""
+def digest(*arrays: np.ndarray) -> str:
+    """A key for the content of arrays: their shapes, dtypes and bytes."""
+    h = hashlib.sha1()
+    for a in arrays:
+        a = np.ascontiguousarray(a)
+        h.update(f"{a.shape}{a.dtype}".encode() + a.tobytes())
+    return h.hexdigest()
+
+
+class ContentCache:
+    """A bounded LRU of values computed from arrays, keyed by the arrays' content: every translator
+    cell of a target shares its target-side head and neighbour sets."""
 
     def __init__(self, size: int = 64):
-        self.size, self._heads = size, OrderedDict[str, FittedHead]()
+        self.size, self._values = size, OrderedDict[str, object]()
 
-    def fit(self, m: Mapped) -> FittedHead:
-        parts = (m.target_train, m.target_train_labels, m.target_test, m.test_labels)
-        h = hashlib.sha1()
-        for part in parts:
-            part = np.ascontiguousarray(part)
-            h.update(str(part.shape).encode() + part.tobytes())
-        key = h.hexdigest()
-        if key in self._heads:
-            self._heads.move_to_end(key)
-            return self._heads[key]
-        head = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, tol=1e-3))
-        head.fit(m.target_train, m.target_train_labels)
-        reference = head.predict(m.target_test)
-        fitted = FittedHead(
-            head,
-            {
-                "nostitch_acc": metrics.accuracy(m.test_labels, reference),
-                "nostitch_f1": metrics.macro_f1(m.test_labels, reference),
-            },
-        )
-        self._heads[key] = fitted
-        if len(self._heads) > self.size:
-            self._heads.popitem(last=False)
-        return fitted
+    def get(self, arrays: tuple[np.ndarray, ...], compute):
+        key = digest(*arrays)
+        if key in self._values:
+            self._values.move_to_end(key)
+            return self._values[key]
+        value = self._values[key] = compute(*arrays)
+        if len(self._values) > self.size:
+            self._values.popitem(last=False)
+        return value
 
 
-HEADS = HeadCache()
+def fit_head(
+    target_train: np.ndarray, train_labels: np.ndarray, target_test: np.ndarray, test_labels: np.ndarray
+) -> FittedHead:
+    """The head on the target's train samples, with its no-stitch scores on the target's test samples."""
+    head = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, tol=1e-3))
+    head.fit(target_train, train_labels)
+    reference = head.predict(target_test)
+    return FittedHead(
+        head,
+        {
+            "nostitch_acc": metrics.accuracy(test_labels, reference),
+            "nostitch_f1": metrics.macro_f1(test_labels, reference),
+        },
+    )
+
+
+HEADS = ContentCache()
+NEIGHBOURS = ContentCache()
 
 
 def stitched_classification(m: Mapped) -> dict[str, float]:
-    fitted = HEADS.fit(m)
+    fitted = HEADS.get((m.target_train, m.target_train_labels, m.target_test, m.test_labels), fit_head)
     stitched = fitted.head.predict(m.source_test)
     acc, ref = metrics.accuracy(m.test_labels, stitched), fitted.reference["nostitch_acc"]
     return {
@@ -102,7 +114,9 @@ def translation_fidelity(m: Mapped) -> dict[str, float]:
         "mse": metrics.mse(a, b),
         "top1": top1,
         "mrr": mrr,
-        f"jaccard@{JACCARD_K}": metrics.jaccard_at_k(a, b, JACCARD_K),
+        f"jaccard@{JACCARD_K}": metrics.jaccard_of_sets(
+            metrics.knn_sets(a, JACCARD_K), NEIGHBOURS.get((b,), lambda b: metrics.knn_sets(b, JACCARD_K))
+        ),
     }
 
 
