@@ -61,7 +61,7 @@ def test_default_graph_is_connected_with_stratified_masks() -> None:
     assert (n, g.graph.edge_index.shape[1]) == (13593, 2 * 14734) and g.graph.x.shape == (n, GRAPH.VOCABULARY)
     adjacency = coo_matrix((np.ones(g.graph.edge_index.shape[1]), g.graph.edge_index.numpy()), shape=(n, n))
     assert connected_components(adjacency, directed=False)[0] == 1
-    assert ENTITY in g.offsets and set(np.unique(g.labels)) == set(range(len(GRAPH.CLASSES)))
+    assert ENTITY in g.offsets and set(np.unique(g.labels)) == set(range(len(wordnet.SUPERSENSES)))
     shares = {s: float(np.mean(g.split == s)) for s in ("train", "val", "test")}
     assert shares == pytest.approx({"train": 0.6, "val": 0.2, "test": 0.2}, abs=0.01)
     train, test = get_task("wordnet-graph").load_split("train"), get_task("wordnet-graph").load_split("test")

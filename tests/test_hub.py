@@ -18,7 +18,7 @@ from bench.errors import BenchError, Skipped
 from bench.hub import hub_encoder, parse
 from bench.plugins import get_task, plugins
 from bench.pretrained import FrozenImageEncoder
-from helpers import bench
+from helpers import bench, tiny_clip_config
 
 TASKS = ("mnist-pretrained", "fashion-mnist-pretrained", "cifar10-pretrained", "cifar100-pretrained")
 FASHION = sys.modules[plugins().tasks.get("fashion-mnist").__module__]
@@ -72,18 +72,6 @@ def test_absent_timm_weights_skip_with_how_to_provide_them(offline_hub) -> None:
         hub_encoder(EncoderSpec("vit-s", "timm/vit_small_patch16_224", 384, kind="hub"))
     with pytest.raises(BenchError, match=r"unknown timm model 'vit_smal_patch16_224'.*vit_small_patch16_224"):
         hub_encoder(EncoderSpec("vit-s", "timm/vit_smal_patch16_224", 384, kind="hub"))
-
-
-def tiny_clip_config(folder):
-    import open_clip
-
-    config = {
-        "embed_dim": 32,
-        "vision_cfg": {"image_size": 32, "layers": 2, "width": 64, "patch_size": 8, "head_width": 32},
-        "text_cfg": {"context_length": 16, "vocab_size": 500, "width": 32, "heads": 2, "layers": 1},
-    }
-    (folder / "bench-tiny-clip.json").write_text(json.dumps(config))
-    open_clip.add_model_config(folder)
 
 
 def test_open_clip_weights_load_from_a_local_file(offline_hub, tmp_path) -> None:

@@ -1,5 +1,6 @@
 """Architectures trained here, generic over the input shape ((C, H, W) images; (F,) node features with the
-task's graph for the GNNs of `bench.gnn`).
+task's graph for the GNNs of `bench.gnn`; (V,) word ids with the task's corpus for the text encoders of
+`bench.text`).
 
 Each builder returns a module with `encode(x) → latent` (N × dim). Classifiers add a linear head on the
 latent (`forward` gives logits); autoencoders add a decoder (`forward` gives the reconstruction and
@@ -17,7 +18,7 @@ import torch
 from torch import Tensor, nn
 from torchvision.models.resnet import BasicBlock
 
-from bench import gnn
+from bench import gnn, text
 
 Objective = Literal["classification", "autoencoder"]
 Shape = tuple[int, ...]
@@ -107,6 +108,8 @@ ARCHITECTURES = (
     Architecture("sage", "classification", gnn.sage_body, "2-layer GraphSAGE, mean aggregation, node tasks"),
     Architecture("gat", "classification", gnn.gat_body, "2-layer GAT, 4 heads, node tasks"),
     Architecture("gin", "classification", gnn.gin_body, "2-layer GIN (MLP updates), node tasks"),
+    Architecture("bow", "classification", text.BagOfWords, "bag-of-words MLP (mean word vector), text tasks"),
+    Architecture("text-cnn", "classification", text.TextCNN, "2 word convolutions, max over positions, text tasks"),
 )
 
 

@@ -14,6 +14,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 
+from bench import text
 from bench.architectures import count_parameters, encode
 from bench.atomic import write_json, write_with
 from bench.cache import SpaceCache
@@ -59,6 +60,8 @@ class Embedder:
         checkpoint or trained now (and checkpointed)."""
         if spec.kind in ("packaged", "hub"):
             return self.frozen(task, spec)
+        if spec.kind == "fitted":
+            return self.fitted(task, spec)
         if spec.kind != "trained":
             raise BenchError(f"encoder kind {spec.kind!r} of {spec.name!r} has no loader")
         arch = plugins().architectures.get(spec.architecture)
@@ -93,13 +96,39 @@ class Embedder:
         write_json(path.with_suffix(".json"), report)
         return model.eval()
 
+    def fitted(self, task: Task, spec: EncoderSpec) -> nn.Module:
+        """An encoder the task fits itself; its report is kept like a trained encoder's (its spaces are cached,
+        so it is fitted once per fingerprint)."""
+        model, details = task.fit_encoder(spec)
+        fp = fingerprint(task.name, task.version, spec)
+        report = {
+            "task": task.name,
+            "encoder": spec.name,
+            "architecture": spec.architecture,
+            "seed": spec.seed,
+            "dim": spec.dim,
+            "parameters": count_parameters(model),
+            "fingerprint": fp,
+            **details,
+        }
+        write_json(self.cache.checkpoint_path(task.name, spec.name, fp).with_suffix(".json"), report)
+        return model.eval()
+
     def frozen(self, task: Task, spec: EncoderSpec) -> nn.Module:
         """A frozen pretrained network (weights shipped in a package, or from a hub); its report is written once."""
-        model = packaged_encoder(spec) if spec.kind == "packaged" else hub_encoder(spec)
+        corpus = task.context().get("corpus")
+        if spec.kind == "hub":
+            model = hub_encoder(spec, corpus)
+        elif spec.architecture in text.PACKAGED:
+            model = text.packaged_text_encoder(spec, corpus)
+        else:
+            model = packaged_encoder(spec)
         fp = fingerprint(task.name, task.version, spec)
         report = self.cache.checkpoint_path(task.name, spec.name, fp).with_suffix(".json")
         if not report.is_file():
-            if spec.kind == "packaged":
+            if spec.architecture in text.PACKAGED:
+                weights = {"pretrained": text.PACKAGED[spec.architecture].description, "frozen": True}
+            elif spec.kind == "packaged":
                 weights = {"pretrained": "ImageNet-1k, frozen", "weights_sha256": file_digest(spec.architecture)}
             else:
                 path = local_weights(spec)

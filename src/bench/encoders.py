@@ -1,8 +1,9 @@
 """Encoders: the specification a task's roster holds, and its fingerprint.
 
 A spec is pure data (listing a roster never builds a model). Kinds: `trained` (an architecture from the
-architecture registry, trained here on the task's train split with a seed), `packaged` (weights shipped
-inside a package) and `hub` (weights from a local cache or path).
+architecture registry, trained here on the task's train split with a seed), `fitted` (fitted here by the task
+itself, `Task.fit_encoder`, e.g. word vectors trained with gensim), `packaged` (weights shipped inside a package)
+and `hub` (weights from a local cache or path).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import torch
 
 from bench.cache import digest
 
-EncoderKind = Literal["trained", "packaged", "hub"]
+EncoderKind = Literal["trained", "fitted", "packaged", "hub"]
 
 #: Bumped when the training or encoding code changes in a way that changes the weights or spaces.
 ENCODER_CODE_VERSION = "1"
@@ -72,3 +73,15 @@ def trained_roster(
         for arch, (dim, epochs, seeds) in architectures.items()
         for seed in seeds
     ]
+
+
+#: The papers' pretrained text encoders (hub; mean-pooled last hidden states), with the packaged MiniLM as a bridge
+#: to the default suite: BERT base cased/uncased, ELECTRA base, RoBERTa base, CLIP ViT-B/32's text tower.
+TEXT_HUB_ROSTER = (
+    EncoderSpec("bert-cased", "hf/bert-base-cased", 768, kind="hub"),
+    EncoderSpec("bert-uncased", "hf/bert-base-uncased", 768, kind="hub"),
+    EncoderSpec("electra", "hf/google/electra-base-discriminator", 768, kind="hub"),
+    EncoderSpec("roberta", "hf/roberta-base", 768, kind="hub"),
+    EncoderSpec("clip-text-b32", "open_clip/ViT-B-32:openai", 512, kind="hub", inputs={"tower": "text"}),
+    EncoderSpec("minilm-l6", "all-minilm-l6-v2", 384, kind="packaged"),
+)

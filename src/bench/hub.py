@@ -1,12 +1,17 @@
-"""Pretrained image encoders from the model hubs (kind `hub`), frozen: timm networks and open_clip image towers.
+"""Pretrained encoders from the model hubs (kind `hub`), frozen: timm networks, open_clip image and text towers,
+and Hugging Face transformers.
 
 A hub spec's architecture names the library and the model: `timm/<model>` (timm's name, with its default
-pretrained tag) or `open_clip/<model>:<tag>` (e.g. `open_clip/ViT-B-32:openai`). The weights are taken from
-`$BENCH_WEIGHTS/<encoder name>.safetensors` (or `.pth`, `.bin`: a state dict of the same architecture) when that
-file exists, otherwise from the library's own download cache (Hugging Face's; nothing is fetched when
-`HF_HUB_OFFLINE=1`). When neither has them the encoder is skipped, and the message says how to provide them.
-Embeddings: timm's pooled pre-logits features, or the CLIP image embedding (before normalisation), of the
-images resized to the network's input size and normalised with its mean and std (`FrozenImageEncoder`).
+pretrained tag), `open_clip/<model>:<tag>` (e.g. `open_clip/ViT-B-32:openai`; the text tower when the spec's
+inputs say `tower = "text"`) or `hf/<model id>` (e.g. `hf/bert-base-cased`; inputs `pooling` = `mean` or `cls`
+and `layer`, default the last). The weights are taken from `$BENCH_WEIGHTS/<encoder name>.safetensors` (or
+`.pth`, `.bin`: a state dict of the same architecture; for `hf`, the folder `$BENCH_WEIGHTS/<encoder name>/` that
+`save_pretrained` wrote, with its tokenizer) when it exists, otherwise from the library's own download cache
+(Hugging Face's; nothing is fetched when `HF_HUB_OFFLINE=1`). When neither has them the encoder is skipped, and
+the message says how to provide them. Image embeddings: timm's pooled pre-logits features, or the CLIP image
+embedding (before normalisation), of the images resized to the network's input size and normalised with its
+mean and std (`FrozenImageEncoder`). Text embeddings: the CLIP text embedding, or a transformer's pooled
+hidden states (`bench.text`).
 """
 
 from __future__ import annotations
@@ -14,11 +19,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from torch import Tensor, nn
+
 from bench.encoders import EncoderSpec
 from bench.errors import BenchError, Skipped, UnknownName
 from bench.pretrained import FrozenImageEncoder
+from bench.text import Corpus, FrozenTextEncoder, SentenceEncoder, pooling_options
 
-LIBRARIES = ("timm", "open_clip")
+LIBRARIES = ("timm", "open_clip", "hf")
 SUFFIXES = (".safetensors", ".pth", ".bin")
 
 
@@ -41,6 +49,8 @@ def parse(architecture: str) -> tuple[str, str, str | None]:
     model, _, tag = rest.partition(":")
     if not model:
         raise BenchError(f"hub architecture {architecture!r}: expected library/model[:tag], e.g. timm/rexnet_100")
+    if library == "hf":
+        return library, rest, None
     return library, model, tag or None
 
 
@@ -66,7 +76,8 @@ def timm_encoder(spec: EncoderSpec, model: str) -> FrozenImageEncoder:
     return FrozenImageEncoder.from_timm(net.eval(), spec.inputs.get("resolution"))
 
 
-def open_clip_encoder(spec: EncoderSpec, model: str, tag: str | None) -> FrozenImageEncoder:
+def open_clip_model(spec: EncoderSpec, model: str, tag: str | None) -> tuple[nn.Module, dict]:
+    """The CLIP model with its weights (local file, or the library's cache), and its pretrained config."""
     import open_clip
     from open_clip.factory import get_pretrained_cfg
 
@@ -87,14 +98,60 @@ def open_clip_encoder(spec: EncoderSpec, model: str, tag: str | None) -> FrozenI
     clip = open_clip.create_model(
         model, pretrained=str(path) if path else tag, force_quick_gelu=bool(cfg.get("quick_gelu", False))
     )
+    return clip.eval(), cfg
+
+
+def open_clip_encoder(spec: EncoderSpec, model: str, tag: str | None) -> FrozenImageEncoder:
+    clip, cfg = open_clip_model(spec, model, tag)
     visual = clip.visual.eval()
     preprocess = {**visual.preprocess_cfg, **{k: cfg[k] for k in ("mean", "std") if k in cfg}}
     resolution = spec.inputs.get("resolution") or preprocess["size"][-1]
     return FrozenImageEncoder(visual, resolution, preprocess["mean"], preprocess["std"])
 
 
-def hub_encoder(spec: EncoderSpec) -> FrozenImageEncoder:
-    """The frozen encoder of a hub spec, with its pretrained weights; `Skipped` when they are not available."""
+class ClipTextEncoder(FrozenTextEncoder):
+    """A CLIP text tower: texts ↦ encode_text(tokenize(texts)), the text embedding before normalisation."""
+
+    def __init__(self, clip: nn.Module, tokenizer, texts: tuple[str, ...]):
+        super().__init__(texts)
+        self.clip, self.tokenizer = clip, tokenizer
+
+    def embed(self, texts: list[str]) -> Tensor:
+        return self.clip.encode_text(self.tokenizer(texts))
+
+
+def clip_text_encoder(spec: EncoderSpec, model: str, tag: str | None, corpus: Corpus) -> ClipTextEncoder:
+    import open_clip
+
+    clip, _ = open_clip_model(spec, model, tag)
+    return ClipTextEncoder(clip, open_clip.get_tokenizer(model), corpus.texts)
+
+
+def transformer_encoder(spec: EncoderSpec, model: str, corpus: Corpus) -> SentenceEncoder:
+    """A Hugging Face transformer from `$BENCH_WEIGHTS/<encoder name>/` or the local hub cache (never fetched)."""
+    folder = weights_folder()
+    local = folder / spec.name if folder and (folder / spec.name / "config.json").is_file() else None
+    try:
+        return SentenceEncoder(local or model, corpus.texts, **pooling_options(spec), local_files_only=True)
+    except OSError as e:
+        how = f"hf download {model}"
+        where = folder or "$BENCH_WEIGHTS"
+        raise Skipped(
+            f"weights of {spec.architecture} not found offline ({type(e).__name__}): save the model and its tokenizer "
+            f"with save_pretrained in {where}/{spec.name}/, or fill the library's cache on a connected machine ({how})"
+        ) from None
+
+
+def hub_encoder(spec: EncoderSpec, corpus: Corpus | None = None) -> FrozenImageEncoder | FrozenTextEncoder:
+    """The frozen encoder of a hub spec, with its pretrained weights; `Skipped` when they are not available.
+    Text encoders (`hf`, an open_clip text tower) run over a text task's `corpus`."""
     library, model, tag = parse(spec.architecture)
+    text = library == "hf" or spec.inputs.get("tower") == "text"
+    if text and corpus is None:
+        raise BenchError(f"{spec.name!r} is a text encoder: it needs a text task's corpus")
+    if library == "hf":
+        return transformer_encoder(spec, model, corpus).eval()
+    if text:
+        return clip_text_encoder(spec, model, tag, corpus).eval()
     encoder = timm_encoder(spec, model) if library == "timm" else open_clip_encoder(spec, model, tag)
     return encoder.eval()

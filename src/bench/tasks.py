@@ -9,9 +9,10 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import torch
 from sklearn.model_selection import train_test_split
+from torch import nn
 
 from bench.encoders import EncoderSpec
-from bench.errors import UnknownName
+from bench.errors import BenchError, UnknownName
 
 Modality = Literal["images", "text", "audio", "graphs", "crossmodal"]
 PROTOCOLS = ("stitched_classification", "translation_fidelity", "reconstruction", "similarity")
@@ -49,6 +50,10 @@ class Task:
 
     def roster(self) -> list[EncoderSpec]:
         raise NotImplementedError
+
+    def fit_encoder(self, spec: EncoderSpec) -> tuple[nn.Module, dict[str, Any]]:
+        """An encoder of kind `fitted` (e.g. word vectors), with a report of its fitting (seconds, settings)."""
+        raise BenchError(f"task {self.name!r} fits no encoders of its own ({spec.name!r} is of kind `fitted`)")
 
     def context(self) -> dict[str, Any]:
         """What the architectures trained here need besides the input shape (a node task: `graph`)."""

@@ -28,6 +28,8 @@ LEXNAMES = (
     "verb.competition", "verb.consumption", "verb.contact", "verb.creation", "verb.emotion", "verb.motion",
     "verb.perception", "verb.possession", "verb.social", "verb.stative", "verb.weather", "adj.ppl",
 )  # fmt: skip
+#: The 26 noun lexicographer files (noun.Tops and the 25 noun supersenses), the labels of the noun tasks.
+SUPERSENSES = tuple(name for name in LEXNAMES if name.startswith("noun."))
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,6 @@ SAMPLE = 8000
 VOCABULARY = 1000
 #: hypernym, hyponym, instance hypernym/hyponym, member/substance/part holonym and meronym
 RELATIONS = ("@", "~", "@i", "~i", "#m", "#s", "#p", "%m", "%s", "%p")
-CLASSES = tuple(name for name in wordnet.LEXNAMES if name.startswith("noun."))
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ def noun_graph(sample: int | None) -> NounGraph:
     if sample is not None:
         drawn = np.random.default_rng(0).choice(offsets, sample, replace=False)
         offsets = np.array(sorted(hypernym_closure(nouns, drawn.tolist())), dtype=np.int64)
-    labels = np.array([CLASSES.index(nouns[o].lexname) for o in offsets], dtype=np.int64)
+    labels = np.array([wordnet.SUPERSENSES.index(nouns[o].lexname) for o in offsets], dtype=np.int64)
     glosses = [nouns[o].gloss for o in offsets]
     bag = CountVectorizer(max_features=VOCABULARY, stop_words="english", binary=True).fit_transform(glosses)
     x = torch.as_tensor(bag.toarray(), dtype=torch.float32)
@@ -91,7 +90,7 @@ class WordNetGraph(Task):
     name = "wordnet-graph"
     version = "1"
     modality = "graphs"
-    n_classes = len(CLASSES)
+    n_classes = len(wordnet.SUPERSENSES)
     description = (
         "WordNet noun synsets → supersense (26 classes); 8,000 random synsets (seed 0) with their hypernyms: "
         "13,593 nodes, 14,734 relation edges, 60/20/20 stratified split"

