@@ -309,7 +309,9 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
                 [[m, *row] for m, row in zip(pivot.index, pivot.to_numpy(), strict=True)],
             ),
         ]
-    pretrained = {s.name for s in meta["cls"]().roster() if s.kind != "trained"} if meta["cls"] else set()
+    if "stitched_acc" in at_k and "nostitch_acc" in at_k:
+        blocks += accuracy_by_pair_kind(at_k.dropna(subset=["stitched_acc"]), top_k)
+    pretrained = {s.name for s in meta["cls"]().roster() if s.kind in ("packaged", "hub")} if meta["cls"] else set()
     if pretrained and "stitched_acc" in at_k:
         blocks += pretrained_pairs(at_k[at_k["pair_kind"] != "self"], pretrained, top_k)
     blocks.append(Heading(3, "Figures"))
@@ -330,6 +332,22 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
     blocks.append(Gallery(f"Source × target heatmaps of `{heat_metric}` at {top_k} anchors", heatmaps))
     blocks += similarity_section(tdf, main, top_k, encoders, fig_dir)
     return blocks + problems(tdf)
+
+
+def accuracy_by_pair_kind(at_k: pd.DataFrame, top_k: int) -> list[Block]:
+    """Stitched accuracy per method and pair kind beside the no-stitch accuracy of the cross pairs' targets."""
+    kinds = summarise(at_k, ["method", "pair_kind"], "stitched_acc")
+    pivot = kinds.assign(v=[pm(m, s) for m, s in zip(kinds["mean"], kinds["std"], strict=True)])
+    pivot = pivot.pivot(index="method", columns="pair_kind", values="v").fillna("n/a")
+    nostitch = at_k[at_k["pair_kind"] != "self"].groupby("method")["nostitch_acc"].mean()
+    return [
+        Heading(3, f"Stitched accuracy by pair kind at {top_k} anchors"),
+        Text("`no-stitch`: the targets' own accuracy with the same head, over the cross pairs' cells."),
+        Table(
+            ["method", *pivot.columns, "no-stitch"],
+            [[m, *row, fmt(nostitch.get(m, np.nan))] for m, row in zip(pivot.index, pivot.to_numpy(), strict=True)],
+        ),
+    ]
 
 
 def problems(tdf: pd.DataFrame) -> list[Block]:
