@@ -40,6 +40,11 @@ def parser() -> argparse.ArgumentParser:
         "-j", "--jobs", type=int, default=os.cpu_count() or 1,
         help="processes scoring cells (default: one per CPU; records are identical for any value)",
     )  # fmt: skip
+    run.add_argument(
+        "--executor", choices=["local", "dask"], default="local",
+        help="where cells are scored: local (this process, or -j processes) or dask (a Dask cluster)",
+    )  # fmt: skip
+    run.add_argument("--address", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: start a LocalCluster)")
     run.add_argument("--no-leaderboard", action="store_true", help="do not regenerate the leaderboard")
     add_paths(run)
     run.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -106,7 +111,9 @@ def cmd_run(args: argparse.Namespace) -> None:
     cells = resolve(manifest, filters)
     results, out = paths(args)
     runner = Runner(results, SpaceCache(args.cache), args.device, progress=not args.quiet)
-    summary = runner.run(cells, force=args.force, jobs=max(1, args.jobs))
+    if args.address and args.executor != "dask":
+        raise BenchError("--address names a Dask scheduler: add --executor dask")
+    summary = runner.run(cells, force=args.force, jobs=max(1, args.jobs), executor=args.executor, address=args.address)
     print(summary.line())
     for failure in summary.failures[:10]:
         print(f"  failed: {failure}")

@@ -1,15 +1,18 @@
-"""Executors of the communicate phase: cells scored in this process, or in a pool of local processes.
+"""Executors of the communicate phase: cells scored in this process, in a pool of local processes, or on a
+Dask distributed cluster (an existing one at an address, or a `LocalCluster` started for the run).
 
 Cells travel as names; a worker process builds its own `Communicator` and reads spaces from the shared
-cache. Cells are dispatched in groups sharing (task, target, anchor count, seed), so that a worker fits
-each head once. Every worker, and this process, scores with one BLAS/torch thread, so records are the
-same bit for bit whatever the number of processes.
+cache (the embed phase has already built them, once, in the calling process); records come back to the
+caller, which writes each atomically. Cells are dispatched in groups sharing (task, target, anchor count,
+seed), so that a worker fits each head once. Every worker, and this process, scores with one BLAS/torch
+thread, so records are the same bit for bit whatever the number of processes.
 """
 
 from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -21,6 +24,7 @@ from threadpoolctl import threadpool_limits
 from bench.cache import SpaceCache
 from bench.cells import Cell
 from bench.communicate import Communicator
+from bench.errors import BenchError
 
 
 def groups(cells: list[Cell]) -> list[list[Cell]]:
@@ -72,3 +76,37 @@ def score_in_processes(cells: list[Cell], jobs: int, cache: SpaceCache, device: 
         futures = [pool.submit(_score_group, g) for g in groups(cells)]
         for future in as_completed(futures):
             yield from future.result()
+
+
+_DASK_WORKERS: dict[tuple[str, str], Communicator] = {}
+
+
+def _score_group_on_dask(group: list[Cell], cache_root: str, device: str) -> list[dict[str, Any]]:
+    """A group scored on a Dask worker, by one `Communicator` per (cache, device) kept for the worker's life."""
+    key = (cache_root, device)
+    if key not in _DASK_WORKERS:
+        _DASK_WORKERS[key] = Communicator(SpaceCache(Path(cache_root)), device)
+    with single_thread():
+        return [_DASK_WORKERS[key].run(cell) for cell in group]
+
+
+def score_on_dask(cells: list[Cell], address: str | None, cache: SpaceCache, device: str) -> Iterator[dict[str, Any]]:
+    """Records as groups finish on the Dask cluster at `address` (e.g. `tcp://10.0.0.5:8786`), or on a
+    `LocalCluster` of one single-threaded worker process per CPU started for the call and closed after it."""
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ModuleNotFoundError:
+        raise BenchError("the dask executor needs dask.distributed: pip install 'latent-bench[dask]'") from None
+    cluster = None if address else LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1)
+    try:
+        with Client(address or cluster, timeout="30s") as client:
+            futures = [
+                client.submit(_score_group_on_dask, g, str(cache.root), device, pure=False) for g in groups(cells)
+            ]
+            for future in as_completed(futures):
+                yield from future.result()
+    except OSError as e:
+        raise BenchError(f"no Dask scheduler at {address}: {e}") from None
+    finally:
+        if cluster is not None:
+            cluster.close()

@@ -23,7 +23,7 @@ from bench.cache import SpaceCache
 from bench.cells import Cell, cell_fields
 from bench.communicate import Communicator, base_record, finish, one_line
 from bench.errors import Skipped, UnknownName
-from bench.executors import score_in_processes, score_serially
+from bench.executors import score_in_processes, score_on_dask, score_serially
 from bench.manifest import Manifest
 from bench.plugins import get_method_class, get_task, plugins
 from bench.records import record_path, write_record
@@ -110,8 +110,11 @@ class Runner:
         self.results, self.cache, self.device, self.progress = Path(results), cache, device, progress
         self.communicator = Communicator(cache, device)
 
-    def run(self, cells: list[Cell], force: bool = False, jobs: int = 1) -> Summary:
-        """Score the cells that have no record yet (all of them with `force`) in `jobs` processes."""
+    def run(
+        self, cells: list[Cell], force: bool = False, jobs: int = 1, executor: str = "local", address: str | None = None
+    ) -> Summary:
+        """Score the cells that have no record yet (all of them with `force`): `local`, in this process or in
+        `jobs` processes; `dask`, on the Dask cluster at `address` (a local one when None)."""
         summary = Summary(cells=len(cells))
         remove_partial_records(self.results)
         todo = [c for c in cells if force or not record_path(self.results, c).is_file()]
@@ -129,11 +132,12 @@ class Runner:
                 records.append(self.encoder_problem(cell, problem))
             else:
                 runnable.append(cell)
-        scored = (
-            score_in_processes(runnable, jobs, self.cache, self.device)
-            if jobs > 1 and len(runnable) > 1
-            else score_serially(self.communicator, runnable)
-        )
+        if executor == "dask":
+            scored = score_on_dask(runnable, address, self.cache, self.device) if runnable else iter(())
+        elif jobs > 1 and len(runnable) > 1:
+            scored = score_in_processes(runnable, jobs, self.cache, self.device)
+        else:
+            scored = score_serially(self.communicator, runnable)
         bar = tqdm(total=len(todo), desc="cells", unit="cell", disable=not self.progress, leave=False)
         for record in itertools.chain(records, scored):
             write_record(self.results, record)
