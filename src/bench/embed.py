@@ -127,7 +127,7 @@ class Embedder:
         report = self.cache.checkpoint_path(task.name, spec.name, fp).with_suffix(".json")
         if not report.is_file():
             if spec.architecture in text.PACKAGED:
-                weights = {"pretrained": text.PACKAGED[spec.architecture].description, "frozen": True}
+                weights = {"pretrained": "packaged, frozen", "model": text.PACKAGED[spec.architecture].description}
             elif spec.kind == "packaged":
                 weights = {"pretrained": "ImageNet-1k, frozen", "weights_sha256": file_digest(spec.architecture)}
             else:

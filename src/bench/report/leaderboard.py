@@ -169,14 +169,15 @@ def roster_table(results: Path, task: str, encoders: list[str]) -> Table | None:
         r = reports.get(name)
         if r:
             own = r.get("accuracy", r.get("reconstruction_mse"))
-            kind = "accuracy" if "accuracy" in r else "reconstruction MSE" if own is not None else r.get("pretrained")
+            frozen = r.get("pretrained", "–")
+            kind = "accuracy" if "accuracy" in r else "reconstruction MSE" if own is not None else frozen
             rows.append(
                 [
                     name,
                     r["architecture"],
                     r["seed"],
                     r["dim"],
-                    r["parameters"],
+                    r["parameters"] or "–",
                     kind,
                     f"{own:.4f}" if own is not None else "–",
                     r["train_s"],
