@@ -36,3 +36,13 @@ def ci_run(tmp_path_factory, cache_dir):
     root = tmp_path_factory.mktemp("ci")
     proc = bench("run", "--manifest", str(CI_MANIFEST), "--results", str(root / "results"), "--quiet", cache=cache_dir)
     return root, proc
+
+
+@pytest.fixture
+def offline_hub(tmp_path, monkeypatch):
+    """An empty Hugging Face cache read offline, and an empty weights folder."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf"))
+    monkeypatch.setenv("BENCH_WEIGHTS", str(tmp_path / "weights"))
+    (tmp_path / "weights").mkdir()
+    return tmp_path / "weights"

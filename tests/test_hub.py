@@ -24,16 +24,6 @@ TASKS = ("mnist-pretrained", "fashion-mnist-pretrained", "cifar10-pretrained", "
 FASHION = sys.modules[plugins().tasks.get("fashion-mnist").__module__]
 
 
-@pytest.fixture
-def offline_hub(tmp_path, monkeypatch):
-    """An empty Hugging Face cache read offline, and an empty weights folder."""
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf"))
-    monkeypatch.setenv("BENCH_WEIGHTS", str(tmp_path / "weights"))
-    (tmp_path / "weights").mkdir()
-    return tmp_path / "weights"
-
-
 def images(n: int = 4) -> torch.Tensor:
     """Real photographs (scikit-learn's two sample images), cut into n 64×64 crops, in [0, 1]."""
     from sklearn.datasets import load_sample_images

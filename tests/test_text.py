@@ -157,17 +157,8 @@ def test_word_task_samples_frequent_content_words() -> None:
     assert WORDS.stable_hash("dog") == 0x812C397D and WORDS.stable_hash("dog") != WORDS.stable_hash("dogs")
 
 
-@pytest.fixture
-def offline_weights(tmp_path, monkeypatch):
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf"))
-    monkeypatch.setenv("BENCH_WEIGHTS", str(tmp_path / "weights"))
-    (tmp_path / "weights").mkdir()
-    return tmp_path / "weights"
-
-
 @pytest.mark.parametrize("pooling,layer", [("mean", -1), ("cls", 1)])
-def test_transformer_weights_load_from_a_local_folder(offline_weights, pooling, layer) -> None:
+def test_transformer_weights_load_from_a_local_folder(offline_hub, pooling, layer) -> None:
     from transformers import AutoTokenizer, BertConfig, BertModel
 
     torch.manual_seed(0)
@@ -175,8 +166,8 @@ def test_transformer_weights_load_from_a_local_folder(offline_weights, pooling, 
     config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
                         intermediate_size=64)  # fmt: skip
     reference = BertModel(config).eval()
-    reference.save_pretrained(offline_weights / "tiny-bert")
-    tokenizer.save_pretrained(offline_weights / "tiny-bert")
+    reference.save_pretrained(offline_hub / "tiny-bert")
+    tokenizer.save_pretrained(offline_hub / "tiny-bert")
     spec = EncoderSpec("tiny-bert", "hf/org/tiny-bert", 32, kind="hub", inputs={"pooling": pooling, "layer": layer})
     encoder = hub_encoder(spec, small_corpus())
     batch = tokenizer(list(SENTENCES), padding=True, return_tensors="pt")
@@ -187,20 +178,20 @@ def test_transformer_weights_load_from_a_local_folder(offline_weights, pooling, 
     torch.testing.assert_close(encoder.encode(torch.arange(3)), expected, rtol=1e-5, atol=1e-6)
 
 
-def test_absent_transformer_weights_skip_with_how_to_provide_them(offline_weights) -> None:
+def test_absent_transformer_weights_skip_with_how_to_provide_them(offline_hub) -> None:
     spec = EncoderSpec("bert-cased", "hf/bert-base-cased", 768, kind="hub")
-    with pytest.raises(Skipped, match=f"{offline_weights}/bert-cased/.*hf download bert-base-cased"):
+    with pytest.raises(Skipped, match=f"{offline_hub}/bert-cased/.*hf download bert-base-cased"):
         hub_encoder(spec, small_corpus())
     with pytest.raises(BenchError, match="needs a text task's corpus"):
         hub_encoder(spec)
 
 
-def test_open_clip_text_tower_loads_from_a_local_file(offline_weights, tmp_path) -> None:
+def test_open_clip_text_tower_loads_from_a_local_file(offline_hub, tmp_path) -> None:
     import open_clip
 
     tiny_clip_config(tmp_path)
     reference = open_clip.create_model("bench-tiny-clip").eval()
-    torch.save(reference.state_dict(), offline_weights / "tiny-clip-text.pth")
+    torch.save(reference.state_dict(), offline_hub / "tiny-clip-text.pth")
     spec = EncoderSpec("tiny-clip-text", "open_clip/bench-tiny-clip", 32, kind="hub", inputs={"tower": "text"})
     encoder = hub_encoder(spec, small_corpus())
     with torch.inference_mode():

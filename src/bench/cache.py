@@ -29,6 +29,11 @@ def cache_root() -> Path:
     return Path(os.environ.get("BENCH_CACHE") or Path.home() / ".cache" / "latent-bench")
 
 
+def data_folder(variable: str, name: str) -> Path:
+    """Where a full run's data set is read: `$<variable>`, or the folder `name` in the cache."""
+    return Path(os.environ.get(variable) or cache_root() / name)
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:

@@ -81,14 +81,8 @@ class Embedder:
         model.cpu()
         test = task.load_split("test")
         report = {
-            "task": task.name,
-            "encoder": spec.name,
-            "architecture": spec.architecture,
-            "seed": spec.seed,
-            "dim": spec.dim,
-            "parameters": count_parameters(model),
+            **identity(task, spec, model, fp),
             "train_s": round(seconds, 3),
-            "fingerprint": fp,
             **evaluate(model, test.inputs, test.labels, arch.objective),
         }
         state = {k: v.contiguous() for k, v in model.state_dict().items()}
@@ -101,16 +95,7 @@ class Embedder:
         so it is fitted once per fingerprint)."""
         model, details = task.fit_encoder(spec)
         fp = fingerprint(task.name, task.version, spec)
-        report = {
-            "task": task.name,
-            "encoder": spec.name,
-            "architecture": spec.architecture,
-            "seed": spec.seed,
-            "dim": spec.dim,
-            "parameters": count_parameters(model),
-            "fingerprint": fp,
-            **details,
-        }
+        report = {**identity(task, spec, model, fp), **details}
         write_json(self.cache.checkpoint_path(task.name, spec.name, fp).with_suffix(".json"), report)
         return model.eval()
 
@@ -135,18 +120,7 @@ class Embedder:
                 weights = {"pretrained": "hub, frozen", "weights": str(path) if path else "the library's cache"}
             write_json(
                 report,
-                {
-                    "task": task.name,
-                    "encoder": spec.name,
-                    "architecture": spec.architecture,
-                    "seed": None,
-                    "dim": spec.dim,
-                    "parameters": count_parameters(model),
-                    "train_s": 0.0,
-                    "fingerprint": fp,
-                    "resolution": model.resolution,
-                    **weights,
-                },
+                {**identity(task, spec, model, fp), "train_s": 0.0, "resolution": model.resolution, **weights},
             )
         return model
 
@@ -155,6 +129,19 @@ class Embedder:
         fp = fingerprint(task.name, task.version, spec)
         path = self.cache.checkpoint_path(task.name, spec.name, fp).with_suffix(".json")
         return json.loads(path.read_text()) if path.is_file() else None
+
+
+def identity(task: Task, spec: EncoderSpec, model: nn.Module, fp: str) -> dict[str, Any]:
+    """What every encoder report begins with: which encoder of which task, its size and fingerprint."""
+    return {
+        "task": task.name,
+        "encoder": spec.name,
+        "architecture": spec.architecture,
+        "seed": spec.seed,
+        "dim": spec.dim,
+        "parameters": count_parameters(model),
+        "fingerprint": fp,
+    }
 
 
 class deterministic:

@@ -6,14 +6,13 @@ the GNN roster of `wordnet-graph`. Absent files: the cells are `skipped` with ho
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from bench.cache import cache_root
+from bench.cache import data_folder
 from bench.encoders import EncoderSpec
 from bench.errors import Skipped
 from bench.gnn import Graph, node_roster
@@ -23,7 +22,7 @@ RAW = ("x", "tx", "allx", "y", "ty", "ally", "graph", "test.index")
 
 
 def data_root() -> Path:
-    return Path(os.environ.get("BENCH_PLANETOID_DATA") or cache_root() / "planetoid")
+    return data_folder("BENCH_PLANETOID_DATA", "planetoid")
 
 
 @cache

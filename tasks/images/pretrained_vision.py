@@ -12,13 +12,12 @@ Run: `python -m bench run --manifest benchmarks/vision-pretrained.toml --device 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from bench.cache import cache_root
+from bench.cache import data_folder
 from bench.encoders import EncoderSpec
 from bench.errors import Skipped
 from bench.tasks import Split, Task
@@ -33,7 +32,7 @@ HUB_ROSTER = (
 
 
 def data_root() -> Path:
-    return Path(os.environ.get("BENCH_TORCHVISION_DATA") or cache_root() / "torchvision")
+    return data_folder("BENCH_TORCHVISION_DATA", "torchvision")
 
 
 class TorchvisionTask(Task):

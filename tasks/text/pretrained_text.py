@@ -12,7 +12,6 @@ Run: `python -m bench run --manifest benchmarks/text-pretrained.toml --device cu
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from bench.cache import cache_root
+from bench.cache import data_folder
 from bench.encoders import TEXT_HUB_ROSTER, EncoderSpec
 from bench.errors import Skipped
 from bench.tasks import Split, Task
@@ -28,7 +27,7 @@ from bench.text import Corpus, corpus
 
 
 def data_root() -> Path:
-    return Path(os.environ.get("BENCH_TEXT_DATA") or cache_root() / "text")
+    return data_folder("BENCH_TEXT_DATA", "text")
 
 
 @cache
