@@ -310,11 +310,12 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
                 [[m, *row] for m, row in zip(pivot.index, pivot.to_numpy(), strict=True)],
             ),
         ]
-    if "stitched_acc" in at_k and "nostitch_acc" in at_k:
-        blocks += accuracy_by_pair_kind(at_k.dropna(subset=["stitched_acc"]), top_k)
+    classified = at_k.dropna(subset=["stitched_acc"]) if "stitched_acc" in at_k else at_k.iloc[:0]
+    if not classified.empty:
+        blocks += accuracy_by_pair_kind(classified, top_k)
     pretrained = {s.name for s in meta["cls"]().roster() if s.kind in ("packaged", "hub")} if meta["cls"] else set()
-    if pretrained and "stitched_acc" in at_k:
-        blocks += pretrained_pairs(at_k[at_k["pair_kind"] != "self"], pretrained, top_k)
+    if pretrained and not classified.empty:
+        blocks += pretrained_pairs(classified[classified["pair_kind"] != "self"], pretrained, top_k)
     blocks.append(Heading(3, "Figures"))
     curve = summarise(ok.dropna(subset=[main]), ["method", "anchors"], main) if main in ok else pd.DataFrame()
     if not curve.empty:

@@ -130,15 +130,20 @@ def text_drops_more(s: Scores) -> tuple[str, bool]:
 
 
 def word_retrieval(s: Scores) -> tuple[str, bool]:
+    """MRR of the true word on cross-architecture pairs (FastText ↔ Word2Vec is one), the cross-seed figures
+    beside them. Our `jaccard@10` compares each space's own neighbourhoods (it is not zero for `absolute`), so
+    the criterion reads MRR only."""
     k = 300
-    ab = {m: s.mean("absolute", 0, m) for m in ("jaccard@10", "mrr")}
-    rel, ortho = s.mean("relative", k, "mrr"), s.mean("procrustes", k, "mrr")
-    rel_j, ortho_j = s.mean("relative", k, "jaccard@10"), s.mean("procrustes", k, "jaccard@10")
-    ours = (
-        f"absolute Jaccard {ab['jaccard@10']:.3f}, MRR {ab['mrr']:.3f}; relative Jaccard {rel_j:.3f}, MRR "
-        f"{rel:.3f}; procrustes Jaccard {ortho_j:.3f}, MRR {ortho:.3f} (k = {k})"
+    kinds = {}
+    for kind in ("cross-architecture", "cross-seed"):
+        ab, rel, ortho = (s.mean(m, a, "mrr", kind) for m, a in (("absolute", 0), ("relative", k), ("procrustes", k)))
+        kinds[kind] = (ab, rel, ortho)
+    ours = "; ".join(
+        f"{kind}: MRR absolute {ab:.3f}, relative {rel:.3f}, procrustes {ortho:.3f}"
+        for kind, (ab, rel, ortho) in kinds.items()
     )
-    return ours, ab["mrr"] < 0.1 and ab["jaccard@10"] < 0.05 and min(rel, ortho) >= 0.5
+    ab, rel, ortho = kinds["cross-architecture"]
+    return f"{ours} (k = {k})", ab < 0.1 and min(rel, ortho) >= 0.5
 
 
 FINDINGS = [
@@ -209,9 +214,9 @@ FINDINGS = [
     Finding(
         "Absolute word-embedding spaces do not retrieve each other",
         f"{RELREPS}, §4, Table 1",
-        "absolute Jaccard 0.00 and MRR 0.00 between FastText and Word2Vec",
+        "absolute Jaccard 0.00 and MRR 0.00 between FastText and Word2Vec; relative MRR 0.94",
         ("wordnet-words",),
-        "absolute MRR < 0.1 and Jaccard@10 < 0.05; relative and procrustes MRR ≥ 0.5 (300 anchors)",
+        "on cross-architecture pairs, absolute MRR < 0.1; relative and procrustes MRR ≥ 0.5 (300 anchors)",
         word_retrieval,
     ),
 ]
