@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -62,7 +64,8 @@ class ContentCache:
     def __init__(self, size: int = 64):
         self.size, self._values = size, OrderedDict[str, object]()
 
-    def get(self, arrays: tuple[np.ndarray, ...], compute):
+    def get(self, arrays: tuple[np.ndarray, ...], compute: Callable[..., Any]) -> Any:
+        """`compute(*arrays)`, or the value it gave before for arrays of the same content."""
         key = digest(*arrays)
         if key in self._values:
             self._values.move_to_end(key)
