@@ -24,7 +24,7 @@ from torch import Tensor, nn
 from bench.encoders import EncoderSpec
 from bench.errors import BenchError, Skipped, UnknownName
 from bench.pretrained import FrozenImageEncoder
-from bench.text import Corpus, FrozenTextEncoder, SentenceEncoder, pooling_options
+from bench.text import Corpus, FrozenTextEncoder, SentenceEncoder, needs_corpus, pooling_options
 
 LIBRARIES = ("timm", "open_clip", "hf")
 SUFFIXES = (".safetensors", ".pth", ".bin")
@@ -54,11 +54,18 @@ def parse(architecture: str) -> tuple[str, str, str | None]:
     return library, model, tag or None
 
 
-def absent(spec: EncoderSpec, how: str, error: BaseException) -> Skipped:
+def absent(spec: EncoderSpec, how: str, error: BaseException, folder: bool = False) -> Skipped:
+    """Why a hub encoder is skipped: where to save its weights (a state dict, or with `folder` a `save_pretrained`
+    folder with the tokenizer), or `how` to fill the library's cache."""
     where = weights_folder() or "$BENCH_WEIGHTS"
+    save = (
+        f"save the model and its tokenizer with save_pretrained in {where}/{spec.name}/"
+        if folder
+        else f"save its state dict as {where}/{spec.name}.safetensors"
+    )
     return Skipped(
-        f"weights of {spec.architecture} not found offline ({type(error).__name__}): save its state dict as "
-        f"{where}/{spec.name}.safetensors, or fill the library's cache on a connected machine ({how})"
+        f"weights of {spec.architecture} not found offline ({type(error).__name__}): {save}, or fill the "
+        f"library's cache on a connected machine ({how})"
     )
 
 
@@ -134,12 +141,7 @@ def transformer_encoder(spec: EncoderSpec, model: str, corpus: Corpus) -> Senten
     try:
         return SentenceEncoder(local or model, corpus.texts, **pooling_options(spec), local_files_only=True)
     except OSError as e:
-        how = f"hf download {model}"
-        where = folder or "$BENCH_WEIGHTS"
-        raise Skipped(
-            f"weights of {spec.architecture} not found offline ({type(e).__name__}): save the model and its tokenizer "
-            f"with save_pretrained in {where}/{spec.name}/, or fill the library's cache on a connected machine ({how})"
-        ) from None
+        raise absent(spec, f"hf download {model}", e, folder=True) from None
 
 
 def hub_encoder(spec: EncoderSpec, corpus: Corpus | None = None) -> FrozenImageEncoder | FrozenTextEncoder:
@@ -147,11 +149,9 @@ def hub_encoder(spec: EncoderSpec, corpus: Corpus | None = None) -> FrozenImageE
     Text encoders (`hf`, an open_clip text tower) run over a text task's `corpus`."""
     library, model, tag = parse(spec.architecture)
     text = library == "hf" or spec.inputs.get("tower") == "text"
-    if text and corpus is None:
-        raise BenchError(f"{spec.name!r} is a text encoder: it needs a text task's corpus")
     if library == "hf":
-        return transformer_encoder(spec, model, corpus).eval()
+        return transformer_encoder(spec, model, needs_corpus(spec, corpus)).eval()
     if text:
-        return clip_text_encoder(spec, model, tag, corpus).eval()
+        return clip_text_encoder(spec, model, tag, needs_corpus(spec, corpus)).eval()
     encoder = timm_encoder(spec, model) if library == "timm" else open_clip_encoder(spec, model, tag)
     return encoder.eval()

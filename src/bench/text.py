@@ -208,13 +208,18 @@ def paraphrase_onnx() -> Path:
 def packaged_text_encoder(spec: EncoderSpec, corpus: Corpus | None) -> FrozenTextEncoder:
     """A packaged sentence encoder over `corpus`. paraphrase-MiniLM-L3-v2 ships without a tokenizer; it uses the
     same uncased BERT WordPiece vocabulary (30,522 tokens) as all-MiniLM-L6-v2, whose tokenizer is used."""
+    if spec.architecture == "all-minilm-l6-v2":
+        return SentenceEncoder(minilm_folder(), needs_corpus(spec, corpus).texts, **pooling_options(spec))
+    if spec.architecture == "paraphrase-minilm-l3-v2":
+        return OnnxSentenceEncoder(paraphrase_onnx(), minilm_folder(), needs_corpus(spec, corpus).texts)
+    raise UnknownName("packaged text architecture", spec.architecture, PACKAGED)
+
+
+def needs_corpus(spec: EncoderSpec, corpus: Corpus | None) -> Corpus:
+    """The corpus a frozen text encoder runs over; a clear error where the task gives none."""
     if corpus is None:
         raise BenchError(f"{spec.name!r} is a text encoder: it needs a text task's corpus")
-    if spec.architecture == "all-minilm-l6-v2":
-        return SentenceEncoder(minilm_folder(), corpus.texts, **pooling_options(spec))
-    if spec.architecture == "paraphrase-minilm-l3-v2":
-        return OnnxSentenceEncoder(paraphrase_onnx(), minilm_folder(), corpus.texts)
-    raise UnknownName("packaged text architecture", spec.architecture, PACKAGED)
+    return corpus
 
 
 def pooling_options(spec: EncoderSpec) -> dict[str, Any]:
