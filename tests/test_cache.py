@@ -1,13 +1,18 @@
-"""Space cache: round trip, memory-mapped reads, corrupt entries detected and dropped; atomic writes."""
+"""Space cache: round trip, memory-mapped reads, corrupt spaces and checkpoints detected, dropped and rebuilt;
+atomic writes."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
+from safetensors.torch import save_file
 
 from bench.atomic import write_json
-from bench.cache import SpaceCache
+from bench.cache import SpaceCache, load_checkpoint, save_checkpoint
+from bench.embed import Embedder
 from bench.errors import BenchError
+from bench.plugins import get_task
 from bench.spaces import Space
 
 
@@ -55,3 +60,33 @@ def test_atomic_write_leaves_no_temporary_files(tmp_path) -> None:
     write_json(tmp_path / "r.json", {"a": 1})
     write_json(tmp_path / "r.json", {"a": 2})
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+def test_checkpoint_round_trip_and_corruption(tmp_path) -> None:
+    state = {"w": torch.arange(6, dtype=torch.float32).reshape(2, 3), "b": torch.ones(3)}
+    path = tmp_path / "c.safetensors"
+    save_checkpoint(path, state)
+    loaded = load_checkpoint(path)
+    assert loaded is not None and all(torch.equal(loaded[k], state[k]) for k in state)
+    data = path.read_bytes()
+    path.write_bytes(data[:-4] + b"\x00\x00\x80\x7f")  # last weight → inf: the digest no longer matches
+    assert load_checkpoint(path) is None and not path.exists()
+    path.write_bytes(data[: len(data) // 2])  # truncated: safetensors cannot read it
+    assert load_checkpoint(path) is None and not path.exists()
+    save_file(state, str(path))  # written without a digest: trusted if it loads
+    assert load_checkpoint(path) is not None
+
+
+def test_corrupt_checkpoint_and_space_are_rebuilt_to_the_same_numbers(tmp_path) -> None:
+    task = get_task("digits")
+    spec = task.encoder("mlp-s0")
+    cache = SpaceCache(tmp_path)
+    first = np.array(Embedder(cache).spaces(task, spec)["test"].x)
+    checkpoint = next((tmp_path / "checkpoints").rglob("*.safetensors"))
+    corrupted = checkpoint.read_bytes()[:-8] + bytes(8)
+    checkpoint.write_bytes(corrupted)
+    for x in (tmp_path / "spaces").rglob("x.npy"):
+        x.write_bytes(x.read_bytes()[:-4] + bytes(4))
+    again = Embedder(cache).spaces(task, spec)["test"].x
+    np.testing.assert_array_equal(again, first)
+    assert checkpoint.read_bytes() != corrupted and load_checkpoint(checkpoint) is not None  # trained again

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench.cache import SpaceCache
+from bench.errors import BenchError
 from bench.manifest import parse_manifest
 from bench.records import read_records
 from bench.runner import Runner, resolve
@@ -105,3 +106,138 @@ def test_ls_lists_everything(cache_dir) -> None:
     assert all(m in out for m in ("absolute", "relative", "procrustes", "linear", "affine", "lortho"))
     out = bench("ls", "encoders", cache=cache_dir).stdout
     assert "resnet-s2" in out and "ae-s1" in out
+
+
+BAD_ENCODERS = """
+import numpy as np
+import torch
+from sklearn.datasets import load_digits
+from torch import nn
+
+from bench.encoders import EncoderSpec
+from bench.tasks import Split, Task
+
+
+class Projection(nn.Module):
+    def __init__(self, seed, dim, fault):
+        super().__init__()
+        self.weights = torch.randn(64, dim, generator=torch.Generator().manual_seed(seed))
+        self.fault = fault
+
+    def encode(self, x):
+        z = x @ self.weights
+        if self.fault == "nan":
+            z[0, 0] = float("nan")
+        return torch.cat([z, z], 1) if self.fault == "wide" else z
+
+
+class BadEncoders(Task):
+    name = "bad-encoders"
+    modality = "images"
+    n_classes = 10
+    in_default_suite = False
+    protocols = ("stitched_classification",)
+
+    def load_split(self, split):
+        data = load_digits()
+        rows = np.arange(1000) if split == "train" else np.arange(1000, len(data.target))
+        return Split(torch.as_tensor(data.data[rows], dtype=torch.float32), data.target[rows], rows)
+
+    def roster(self):
+        names = ["a", "b", "nan", "wide"]
+        return [EncoderSpec(name, name, 16, kind="fitted", seed=seed) for seed, name in enumerate(names)]
+
+    def fit_encoder(self, spec):
+        return Projection(spec.seed, spec.dim, spec.name), {}
+"""
+
+
+def test_encoders_giving_nan_or_the_wrong_dim_fail_only_their_cells(tmp_path, monkeypatch, fresh_plugins) -> None:
+    (tmp_path / "tasks").mkdir()
+    (tmp_path / "tasks" / "bad_encoders.py").write_text(BAD_ENCODERS)
+    monkeypatch.setenv("BENCH_TASKS_PATH", str(tmp_path / "tasks"))
+    fresh_plugins()
+    manifest = parse_manifest(
+        {"tasks": ["bad-encoders"], "methods": ["procrustes"], "anchors": [20], "seeds": [0],
+         "task": {"bad-encoders": {"pairs": "cross"}}},
+        "test",
+    )  # fmt: skip
+    summary = Runner(tmp_path / "results", SpaceCache(tmp_path / "cache"), progress=False).run(resolve(manifest))
+    assert summary.statuses == {"ok": 2, "failed": 10}
+    errors = {(r["source"], r["target"]): r["error"] for r in read_records(tmp_path / "results")}
+    assert errors["a", "b"] is None and errors["b", "a"] is None
+    assert errors["a", "nan"] == (
+        "encoder could not be built: BenchError: encoder 'nan' on train gave non-finite (NaN or inf) embeddings"
+    )
+    assert errors["wide", "b"] == (
+        "encoder could not be built: BenchError: encoder 'wide' on train gave 32-d embeddings, its spec declares 16"
+    )
+
+
+STALLS = """
+import time
+from bench.methods import Method
+
+
+class Stalls(Method):
+    name = "stalls"
+
+    def fit(self, source_anchors, target_anchors, **unpaired):
+        while True:
+            time.sleep(0.01)
+"""
+
+
+def test_a_cell_past_its_time_limit_fails_alone_and_is_retried(tmp_path, monkeypatch, fresh_plugins, cache_dir) -> None:
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "stalls.py").write_text(STALLS)
+    monkeypatch.setenv("BENCH_BASELINES_PATH", str(tmp_path / "plugins"))
+    fresh_plugins()
+    manifest = parse_manifest(
+        {"tasks": ["digits"], "methods": ["stalls", "procrustes"], "anchors": [10], "seeds": [0],
+         "task": {"digits": {"encoders": ["mlp-s0", "mlp-s1"], "pairs": "cross"}}},
+        "test",
+    )  # fmt: skip
+    cells = resolve(manifest)
+    runner = Runner(tmp_path / "results", SpaceCache(cache_dir), progress=False, timeout_s=0.5)
+    assert runner.run(cells).statuses == {"failed": 2, "ok": 2}
+    records = {(r["method"], r["source"]): r for r in read_records(tmp_path / "results")}
+    assert records["stalls", "mlp-s0"]["error"] == "timed out after 0.5 s (--timeout)"
+    assert records["procrustes", "mlp-s0"]["status"] == "ok"
+    assert runner.run(cells).skipped_existing == 4
+    again = runner.run(cells, retry_failed=True)
+    assert (again.skipped_existing, again.statuses) == (2, {"failed": 2})
+
+
+DIES = """
+import os
+import signal
+from bench.methods import Method
+
+
+class Dies(Method):
+    name = "dies"
+
+    def fit(self, source_anchors, target_anchors, **unpaired):
+        os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_scoring_process_that_dies_costs_only_cells_without_a_record(
+    tmp_path, monkeypatch, fresh_plugins, cache_dir
+) -> None:
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "dies.py").write_text(DIES)
+    monkeypatch.setenv("BENCH_BASELINES_PATH", str(tmp_path / "plugins"))
+    fresh_plugins()
+    grid = {"tasks": ["digits"], "seeds": [0], "task": {"digits": {"encoders": ["mlp-s0", "mlp-s1"], "pairs": "cross"}}}
+    cells = resolve(parse_manifest({**grid, "methods": ["procrustes"], "anchors": [10, 25]}, "test"))
+    killer = resolve(parse_manifest({**grid, "methods": ["dies"], "anchors": [50]}, "test"))
+    runner = Runner(tmp_path / "results", SpaceCache(cache_dir), progress=False)
+    died = r"^a scoring process died; \d cells have no record: run again to resume them$"
+    with pytest.raises(BenchError, match=died):
+        runner.run(killer + cells, jobs=2)
+    kept = read_records(tmp_path / "results")
+    assert all(r["status"] == "ok" and r["method"] == "procrustes" for r in kept)
+    resumed = runner.run(cells, jobs=2)
+    assert resumed.skipped_existing == len(kept) and resumed.statuses == {"ok": len(cells) - len(kept)}

@@ -156,3 +156,65 @@ def test_cifar_format_read_by_torchvision(tmp_path, monkeypatch, task_name, n_cl
     torch.testing.assert_close(test.inputs * 255, crops.float(), rtol=0, atol=1e-4)
     np.testing.assert_array_equal(test.labels, labels)
     assert len(task.load_split("train").labels) == 8 * len(dataset.train_list)
+
+
+def test_torchaudio_bundle_loads_weights_from_a_local_file(offline_hub, monkeypatch, tmp_path) -> None:
+    import torchaudio
+
+    from bench import speech
+    from bench.audio import Recordings
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))  # an empty torch hub cache
+    spoken = speech.generate([speech.Utterance(w, "flite:slt", 1.0, 160) for w in ("zero", "seven")])
+    recordings = Recordings.from_waveforms(spoken.waveforms, 16_000)
+    spec = EncoderSpec("wav2vec2-base", "torchaudio/WAV2VEC2_BASE", 768, kind="hub")
+    with pytest.raises(Skipped, match=f"not found offline.*{offline_hub}/wav2vec2-base.safetensors.*get_model"):
+        hub_encoder(spec, recordings=recordings)
+    torch.manual_seed(0)
+    reference = torchaudio.models.wav2vec2_base().eval()
+    torch.save(reference.state_dict(), offline_hub / "wav2vec2-base.pth")
+    z = hub_encoder(spec, recordings=recordings).encode(torch.arange(2))
+    with torch.inference_mode():
+        layers, frames = reference.extract_features(recordings.floats(torch.arange(1)), recordings.lengths[:1])
+    assert z.shape == (2, 768)
+    torch.testing.assert_close(z[0], layers[-1][0, : int(frames[0])].mean(0), rtol=1e-5, atol=1e-5)
+    with pytest.raises(BenchError, match=r"unknown torchaudio speech bundle 'WAV2VEC_BASE'.*'WAV2VEC2_BASE'"):
+        hub_encoder(EncoderSpec("x", "torchaudio/WAV2VEC_BASE", 768, kind="hub"), recordings=recordings)
+
+
+def test_image_caption_reads_flickr30k_and_encodes_image_rows(tmp_path, monkeypatch) -> None:
+    import timm
+    from PIL import Image
+
+    from bench.pretrained import ImageRows
+
+    captions = sys.modules[type(get_task("image-caption")).__module__]
+    monkeypatch.setenv("BENCH_FLICKR30K", str(tmp_path))
+    monkeypatch.setattr(captions, "SIZES", {"test": 1, "train": 3})
+    captions.dataset.cache_clear()
+    try:
+        with pytest.raises(Skipped, match=f"Flickr30k not found under {tmp_path}: put flickr30k-images/"):
+            get_task("image-caption").load_split("test")
+        (tmp_path / "flickr30k-images").mkdir()
+        lines = []
+        for i, crop in enumerate(images(4)):
+            name = f"{1000 + i}.jpg"
+            pixels = (crop.permute(1, 2, 0).numpy() * 255).astype(np.uint8)
+            Image.fromarray(pixels).save(tmp_path / "flickr30k-images" / name)
+            lines += [f"{name}#0\ta photograph, part {i}", f"{name}#1\tanother caption of part {i}"]
+        (tmp_path / "results_20130124.token").write_text("\n".join(lines) + "\n")
+        captions.dataset.cache_clear()
+        task = get_task("image-caption")
+        test, train = task.load_split("test"), task.load_split("train")
+        assert len(test.ids) == 1 and len(train.ids) == 3 and set(test.labels) | set(train.labels) == {0, 1, 2, 3}
+        context = task.context()
+        assert context["images"].shape == (4, 3, 224, 224) and context["images"].dtype == torch.uint8
+        assert context["corpus"].texts == tuple(f"a photograph, part {i}" for i in range(4))
+        encoder = FrozenImageEncoder.from_timm(timm.create_model("test_vit", pretrained=False).eval())
+        rows = ImageRows(encoder, context["images"], batch_size=3)
+        direct = encoder.encode(context["images"][[2, 0]].float() / 255)
+        torch.testing.assert_close(rows.encode(torch.tensor([2, 0])), direct, rtol=0, atol=0)
+        kinds = {(s, t): task.pair_kind(task.encoder(s), task.encoder(t)) for s, t in task.default_pairs()}
+        assert len(kinds) == 8 and kinds["clip-vit-b32", "minilm-l6"] == "image → text"
+    finally:
+        captions.dataset.cache_clear()

@@ -143,6 +143,7 @@ def test_text_and_word_findings_follow_their_criteria() -> None:
     words = {("absolute", 0): 0.01, ("relative", 300): 0.7, ("procrustes", 300): 0.8}
     rows = [
         dict(task="wordnet-words", method=m, anchors=k, status="ok", pair_kind=kind, mrr=mrr)
+        | {"retrieval_jaccard@10": mrr / 2}
         for (m, k), mrr in words.items()
         for kind in ("cross-architecture", "cross-seed")
     ]
@@ -154,9 +155,31 @@ def test_text_and_word_findings_follow_their_criteria() -> None:
     word_finding = ("Absolute word-embedding spaces do not retrieve each other", "wordnet-words")
     v = verdicts(pd.DataFrame(rows)).set_index(["finding", "task"])
     assert v.loc[word_finding, "verdict"] == "holds"
-    assert "cross-architecture: MRR absolute 0.010, relative 0.700, procrustes 0.800" in v.loc[word_finding, "ours"]
+    assert (
+        "cross-architecture: Jaccard absolute 0.005, relative 0.350, procrustes 0.400, "
+        "MRR absolute 0.010, relative 0.700, procrustes 0.800" in v.loc[word_finding, "ours"]
+    )
     text = v.loc[("Text stitches worse than vision", "wordnet-gloss")]
     assert text["verdict"] == "holds" and "text 0.200 vs vision 0.050" in text["ours"]
     rows[2]["mrr"] = 0.4  # relative below 0.5 on the cross-architecture pairs
     again = verdicts(pd.DataFrame(rows)).set_index(["finding", "task"])
     assert again.loc[word_finding, "verdict"] == "does not hold"
+    rows[2]["mrr"], rows[0]["retrieval_jaccard@10"] = 0.7, 0.2  # absolute retrieves a fifth of the neighbourhood
+    assert verdicts(pd.DataFrame(rows)).set_index(["finding", "task"]).loc[word_finding, "verdict"] == "does not hold"
+
+
+def test_a_cross_modal_task_gets_its_retrieval_table_with_chance(tmp_path) -> None:
+    from bench.report.leaderboard import task_section
+
+    rows = [
+        dict(task="speech-text", method=m, family="translator", anchors=k, seed=0, source=s, target=t, status="ok",
+             pair_kind=kind, modality="crossmodal", **{"s2t_r@1": r, "t2s_r@1": r / 2, "s2t_mrr": r, "cka": 0.5})
+        for m, r in (("procrustes", 0.6), ("relative", 0.4))
+        for k in (10, 300)
+        for s, t, kind in (("whisper-tiny-en", "minilm-l6", "audio → text"),
+                           ("minilm-l6", "whisper-tiny-en", "text → audio"))
+    ]  # fmt: skip
+    text = to_markdown(task_section("speech-text", pd.DataFrame(rows), tmp_path, tmp_path), tmp_path / "x.md")
+    assert "### Cross-modal retrieval" in text and "Chance: R@1 = 1/50 = 0.020" in text
+    assert "| procrustes | 300       | 2       | 0.600 ± 0.000 | 0.600 ± 0.000 | 0.300 ± 0.000 |" in text
+    assert "audio → text" in text and "text → audio" in text

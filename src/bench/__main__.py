@@ -35,6 +35,11 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--anchors", type=csv(int), help="only these anchor counts")
     run.add_argument("--seeds", type=csv(int), help="only these seeds")
     run.add_argument("--force", action="store_true", help="redo cells that already have a record")
+    run.add_argument("--retry-failed", action="store_true", help="redo cells whose record says failed")
+    run.add_argument(
+        "--timeout", type=float, metavar="SECONDS",
+        help="time limit of one cell (default: none); a cell past it is recorded as failed",
+    )  # fmt: skip
     run.add_argument("--device", default="cpu", help="torch device for the embed and communicate phases")
     run.add_argument(
         "-j", "--jobs", type=int, default=os.cpu_count() or 1,
@@ -110,10 +115,19 @@ def cmd_run(args: argparse.Namespace) -> None:
     filters = Filters(args.task, args.method, args.encoder, args.anchors, args.seeds)
     cells = resolve(manifest, filters)
     results, out = paths(args)
-    runner = Runner(results, SpaceCache(args.cache), args.device, progress=not args.quiet)
     if args.address and args.executor != "dask":
         raise BenchError("--address names a Dask scheduler: add --executor dask")
-    summary = runner.run(cells, force=args.force, jobs=max(1, args.jobs), executor=args.executor, address=args.address)
+    if args.timeout is not None and not args.timeout > 0:
+        raise BenchError(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
+    runner = Runner(results, SpaceCache(args.cache), args.device, progress=not args.quiet, timeout_s=args.timeout)
+    summary = runner.run(
+        cells,
+        force=args.force,
+        jobs=max(1, args.jobs),
+        executor=args.executor,
+        address=args.address,
+        retry_failed=args.retry_failed,
+    )
     print(summary.line())
     for failure in summary.failures[:10]:
         print(f"  failed: {failure}")

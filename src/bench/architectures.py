@@ -1,6 +1,6 @@
 """Architectures trained here, generic over the input shape ((C, H, W) images; (F,) node features with the
 task's graph for the GNNs of `bench.gnn`; (V,) word ids with the task's corpus for the text encoders of
-`bench.text`).
+`bench.text`; recording ids with the task's recordings for the audio encoders of `bench.audio`).
 
 Each builder returns a module with `encode(x) → latent` (N × dim). Classifiers add a linear head on the
 latent (`forward` gives logits); autoencoders add a decoder (`forward` gives the reconstruction and
@@ -18,7 +18,7 @@ import torch
 from torch import Tensor, nn
 from torchvision.models.resnet import BasicBlock
 
-from bench import gnn, text
+from bench import audio, gnn, text
 
 Objective = Literal["classification", "autoencoder"]
 Shape = tuple[int, ...]
@@ -110,6 +110,8 @@ ARCHITECTURES = (
     Architecture("gin", "classification", gnn.gin_body, "2-layer GIN (MLP updates), node tasks"),
     Architecture("bow", "classification", text.BagOfWords, "bag-of-words MLP (mean word vector), text tasks"),
     Architecture("text-cnn", "classification", text.TextCNN, "2 word convolutions, max over positions, text tasks"),
+    Architecture("mel-cnn", "classification", audio.mel_cnn, "64-bin log-mel + 3 stride-2 convolutions, audio tasks"),
+    Architecture("mel-conv1d", "classification", audio.mel_conv1d, "64-bin log-mel + 3 temporal convolutions, audio"),
 )
 
 
@@ -119,7 +121,12 @@ def count_parameters(module: nn.Module) -> int:
 
 @torch.inference_mode()
 def encode(model: nn.Module, inputs: Tensor, batch_size: int = 1024, device: str = "cpu") -> Tensor:
-    """Latents of `inputs` in evaluation mode, batched, returned on the CPU as float32."""
+    """Latents of `inputs` in evaluation mode, batched, returned on the CPU as float32. On CUDA, input batches
+    are copied from pinned memory without blocking (full precision: the cached spaces are keyed
+    without the precision, so mixed precision is not used)."""
     model.eval().to(device)
-    out = [model.encode(inputs[i : i + batch_size].to(device)).float().cpu() for i in range(0, len(inputs), batch_size)]
-    return torch.cat(out)
+    cuda = torch.device(device).type == "cuda"
+    if cuda and inputs.device.type == "cpu":
+        inputs = inputs.pin_memory()
+    batches = (inputs[i : i + batch_size].to(device, non_blocking=cuda) for i in range(0, len(inputs), batch_size))
+    return torch.cat([model.encode(batch).float().cpu() for batch in batches])

@@ -19,21 +19,23 @@ from torch import Tensor
 from bench import protocols
 from bench.cache import SpaceCache
 from bench.cells import Cell, draw_anchors, draw_unpaired
+from bench.deadline import CellTimeout, deadline
 from bench.embed import Embedder
 from bench.errors import BenchError, NotApplicable, Skipped
 from bench.methods import Method
 from bench.plugins import get_method_class, get_task, plugins
 from bench.records import environment, timestamp
 from bench.spaces import Space
-from bench.tasks import Task, pair_kind
+from bench.tasks import Task
 
 
 class Communicator:
-    """Scores cells; keeps the spaces, tensors and decoders it has loaded for the next cells."""
+    """Scores cells, each within `timeout_s` seconds when given; keeps the spaces, tensors and decoders it has
+    loaded for the next cells."""
 
-    def __init__(self, cache: SpaceCache, device: str = "cpu"):
+    def __init__(self, cache: SpaceCache, device: str = "cpu", timeout_s: float | None = None):
         self.embedder = Embedder(cache, device)
-        self.device = device
+        self.device, self.timeout_s = device, timeout_s
         self._spaces = lru_cache(maxsize=64)(self._load_spaces)
         self._tensor = lru_cache(maxsize=256)(self._to_tensor)
         self._model = lru_cache(maxsize=8)(self._load_model)
@@ -60,7 +62,10 @@ class Communicator:
         task = get_task(cell.task)
         record = base_record(cell, task, self.device)
         try:
-            record["metrics"], record["timings"] = self.score(cell, task)
+            with deadline(self.timeout_s):
+                record["metrics"], record["timings"] = self.score(cell, task)
+        except CellTimeout:
+            record.update(status="failed", error=f"timed out after {self.timeout_s:g} s (--timeout)")
         except NotApplicable as e:
             record.update(status="not_applicable", error=str(e))
         except Skipped as e:
@@ -117,6 +122,8 @@ class Communicator:
             scores |= protocols.stitched_classification(mapped)
         if "translation_fidelity" in task.protocols:
             scores |= protocols.translation_fidelity(mapped)
+        if "cross_modal_retrieval" in task.protocols:
+            scores |= protocols.cross_modal_retrieval(mapped)
         if "similarity" in task.protocols:
             scores |= self._similarity(cell.task, cell.source, cell.target)
         trained = target.kind == "trained"
@@ -138,7 +145,7 @@ def base_record(cell: Cell, task: Task, device: str) -> dict[str, Any]:
         **asdict(cell),
         "family": get_method_class(cell.method).family,
         "modality": task.modality,
-        "pair_kind": pair_kind(source, target),
+        "pair_kind": task.pair_kind(source, target),
         "source_architecture": source.architecture,
         "target_architecture": target.architecture,
         "source_dim": source.dim,

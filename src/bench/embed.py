@@ -11,18 +11,17 @@ import time
 from typing import Any
 
 import torch
-from safetensors.torch import load_file, save_file
 from torch import nn
 
-from bench import text
+from bench import audio, text
 from bench.architectures import count_parameters, encode
-from bench.atomic import write_json, write_with
-from bench.cache import SpaceCache
+from bench.atomic import write_json
+from bench.cache import SpaceCache, load_checkpoint, save_checkpoint
 from bench.encoders import EncoderSpec, fingerprint
 from bench.errors import BenchError
 from bench.hub import hub_encoder, local_weights
 from bench.plugins import plugins
-from bench.pretrained import file_digest, packaged_encoder
+from bench.pretrained import FrozenImageEncoder, ImageRows, file_digest, packaged_encoder
 from bench.spaces import Space
 from bench.tasks import Task
 from bench.training import TrainingConfig, evaluate, seeded_init, train
@@ -34,6 +33,7 @@ class Embedder:
 
     def spaces(self, task: Task, spec: EncoderSpec) -> dict[str, Space]:
         """Every split's space, from the cache or computed now (the model is built only if needed)."""
+        task = task.embedding_task(spec)
         fp = fingerprint(task.name, task.version, spec)
         found = {s: self.cache.load(task.name, spec.name, s, fp) for s in task.splits}
         missing = [s for s, space in found.items() if space is None]
@@ -58,6 +58,7 @@ class Embedder:
     def model(self, task: Task, spec: EncoderSpec) -> nn.Module:
         """The encoder's model: a frozen pretrained network (packaged or hub), or a trained one loaded from its
         checkpoint or trained now (and checkpointed)."""
+        task = task.embedding_task(spec)
         if spec.kind in ("packaged", "hub"):
             return self.frozen(task, spec)
         if spec.kind == "fitted":
@@ -69,8 +70,8 @@ class Embedder:
         path = self.cache.checkpoint_path(task.name, spec.name, fp)
         seeded_init(spec.seed or 0)
         model = arch.build(task.input_shape, spec.dim, task.n_classes, **task.context())
-        if path.is_file():
-            model.load_state_dict(load_file(path))
+        if (state := load_checkpoint(path)) is not None:
+            model.load_state_dict(state)
             return model.eval()
         data = task.load_split("train")
         with deterministic():
@@ -85,8 +86,7 @@ class Embedder:
             "train_s": round(seconds, 3),
             **evaluate(model, test.inputs, test.labels, arch.objective),
         }
-        state = {k: v.contiguous() for k, v in model.state_dict().items()}
-        write_with(path, lambda tmp: save_file(state, str(tmp)), suffix=".safetensors")
+        save_checkpoint(path, model.state_dict())
         write_json(path.with_suffix(".json"), report)
         return model.eval()
 
@@ -101,18 +101,24 @@ class Embedder:
 
     def frozen(self, task: Task, spec: EncoderSpec) -> nn.Module:
         """A frozen pretrained network (weights shipped in a package, or from a hub); its report is written once."""
-        corpus = task.context().get("corpus")
+        context = task.context()
+        corpus = context.get("corpus")
         if spec.kind == "hub":
-            model = hub_encoder(spec, corpus)
+            model = hub_encoder(spec, corpus, context.get("recordings"))
         elif spec.architecture in text.PACKAGED:
             model = text.packaged_text_encoder(spec, corpus)
+        elif spec.architecture in audio.PACKAGED:
+            model = audio.packaged_audio_encoder(spec, context.get("recordings"))
         else:
             model = packaged_encoder(spec)
+        if "images" in context and isinstance(model, FrozenImageEncoder):  # inputs are rows of the task's images
+            model = ImageRows(model, context["images"])
         fp = fingerprint(task.name, task.version, spec)
         report = self.cache.checkpoint_path(task.name, spec.name, fp).with_suffix(".json")
         if not report.is_file():
-            if spec.architecture in text.PACKAGED:
-                weights = {"pretrained": "packaged, frozen", "model": text.PACKAGED[spec.architecture].description}
+            if spec.architecture in text.PACKAGED or spec.architecture in audio.PACKAGED:
+                described = {**text.PACKAGED, **audio.PACKAGED}[spec.architecture].description
+                weights = {"pretrained": "packaged, frozen", "model": described}
             elif spec.kind == "packaged":
                 weights = {"pretrained": "ImageNet-1k, frozen", "weights_sha256": file_digest(spec.architecture)}
             else:
@@ -126,6 +132,7 @@ class Embedder:
 
     def report(self, task: Task, spec: EncoderSpec) -> dict[str, Any] | None:
         """The training report kept beside the checkpoint (None if the encoder was never trained)."""
+        task = task.embedding_task(spec)
         fp = fingerprint(task.name, task.version, spec)
         path = self.cache.checkpoint_path(task.name, spec.name, fp).with_suffix(".json")
         return json.loads(path.read_text()) if path.is_file() else None

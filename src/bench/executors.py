@@ -15,6 +15,7 @@ import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -57,11 +58,11 @@ class single_thread:
 _WORKER: Communicator | None = None
 
 
-def _start_worker(cache_root: str, device: str) -> None:
+def _start_worker(cache_root: str, device: str, timeout_s: float | None) -> None:
     global _WORKER
     torch.set_num_threads(1)
     threadpool_limits(limits=1)
-    _WORKER = Communicator(SpaceCache(Path(cache_root)), device)
+    _WORKER = Communicator(SpaceCache(Path(cache_root)), device, timeout_s)
 
 
 def _score_group(group: list[Cell]) -> list[dict[str, Any]]:
@@ -69,30 +70,46 @@ def _score_group(group: list[Cell]) -> list[dict[str, Any]]:
     return [_WORKER.run(cell) for cell in group]
 
 
-def score_in_processes(cells: list[Cell], jobs: int, cache: SpaceCache, device: str) -> Iterator[dict[str, Any]]:
-    """Records as groups finish, from `jobs` fresh (spawned) processes."""
+def score_in_processes(
+    cells: list[Cell], jobs: int, cache: SpaceCache, device: str, timeout_s: float | None = None
+) -> Iterator[dict[str, Any]]:
+    """Records as groups finish, from `jobs` fresh (spawned) processes. A process that dies (killed, out of
+    memory) costs only the cells without a record: the others are yielded first, then a one-line error."""
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(jobs, context, initializer=_start_worker, initargs=(str(cache.root), device)) as pool:
-        futures = [pool.submit(_score_group, g) for g in groups(cells)]
+    initargs = (str(cache.root), device, timeout_s)
+    lost = 0
+    with ProcessPoolExecutor(jobs, context, initializer=_start_worker, initargs=initargs) as pool:
+        futures = {pool.submit(_score_group, g): len(g) for g in groups(cells)}
         for future in as_completed(futures):
-            yield from future.result()
+            try:
+                yield from future.result()
+            except BrokenProcessPool:
+                lost += futures[future]
+    if lost:
+        raise BenchError(f"a scoring process died; {lost} cells have no record: run again to resume them")
 
 
-_DASK_WORKERS: dict[tuple[str, str], Communicator] = {}
+_DASK_WORKERS: dict[tuple[str, str, float | None], Communicator] = {}
 
 
-def _score_group_on_dask(group: list[Cell], cache_root: str, device: str) -> list[dict[str, Any]]:
-    """A group scored on a Dask worker, by one `Communicator` per (cache, device) kept for the worker's life."""
-    key = (cache_root, device)
+def _score_group_on_dask(
+    group: list[Cell], cache_root: str, device: str, timeout_s: float | None
+) -> list[dict[str, Any]]:
+    """A group scored on a Dask worker, by one `Communicator` per (cache, device, time limit) kept for the
+    worker's life."""
+    key = (cache_root, device, timeout_s)
     if key not in _DASK_WORKERS:
-        _DASK_WORKERS[key] = Communicator(SpaceCache(Path(cache_root)), device)
+        _DASK_WORKERS[key] = Communicator(SpaceCache(Path(cache_root)), device, timeout_s)
     with single_thread():
         return [_DASK_WORKERS[key].run(cell) for cell in group]
 
 
-def score_on_dask(cells: list[Cell], address: str | None, cache: SpaceCache, device: str) -> Iterator[dict[str, Any]]:
+def score_on_dask(
+    cells: list[Cell], address: str | None, cache: SpaceCache, device: str, timeout_s: float | None = None
+) -> Iterator[dict[str, Any]]:
     """Records as groups finish on the Dask cluster at `address` (e.g. `tcp://10.0.0.5:8786`), or on a
-    `LocalCluster` of one single-threaded worker process per CPU started for the call and closed after it."""
+    `LocalCluster` of one single-threaded worker process per CPU started for the call and closed after it.
+    The scheduler reruns the group of a worker that dies on another worker."""
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ModuleNotFoundError:
@@ -100,9 +117,8 @@ def score_on_dask(cells: list[Cell], address: str | None, cache: SpaceCache, dev
     cluster = None if address else LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1)
     try:
         with Client(address or cluster, timeout="30s") as client:
-            futures = [
-                client.submit(_score_group_on_dask, g, str(cache.root), device, pure=False) for g in groups(cells)
-            ]
+            args = (str(cache.root), device, timeout_s)
+            futures = [client.submit(_score_group_on_dask, g, *args, pure=False) for g in groups(cells)]
             for future in as_completed(futures):
                 yield from future.result()
     except OSError as e:

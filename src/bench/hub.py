@@ -1,12 +1,15 @@
 """Pretrained encoders from the model hubs (kind `hub`), frozen: timm networks, open_clip image and text towers,
-and Hugging Face transformers.
+Hugging Face transformers, and torchaudio's speech pipelines.
 
 A hub spec's architecture names the library and the model: `timm/<model>` (timm's name, with its default
 pretrained tag), `open_clip/<model>:<tag>` (e.g. `open_clip/ViT-B-32:openai`; the text tower when the spec's
 inputs say `tower = "text"`) or `hf/<model id>` (e.g. `hf/bert-base-cased`; inputs `pooling` = `mean` or `cls`
-and `layer`, default the last). The weights are taken from `$BENCH_WEIGHTS/<encoder name>.safetensors` (or
+and `layer`, default the last) or `torchaudio/<BUNDLE>` (a wav2vec 2.0 / HuBERT / WavLM bundle of
+`torchaudio.pipelines`, e.g. `torchaudio/WAV2VEC2_BASE`: its last transformer layer averaged over the frames
+that cover each recording). The weights are taken from `$BENCH_WEIGHTS/<encoder name>.safetensors` (or
 `.pth`, `.bin`: a state dict of the same architecture; for `hf`, the folder `$BENCH_WEIGHTS/<encoder name>/` that
-`save_pretrained` wrote, with its tokenizer) when it exists, otherwise from the library's own download cache
+`save_pretrained` wrote, with its tokenizer; for `torchaudio`, `.pth` only, loaded with `weights_only=True`)
+when it exists, otherwise from the library's own download cache
 (Hugging Face's; nothing is fetched when `HF_HUB_OFFLINE=1`). When neither has them the encoder is skipped, and
 the message says how to provide them. Image embeddings: timm's pooled pre-logits features, or the CLIP image
 embedding (before normalisation), of the images resized to the network's input size and normalised with its
@@ -19,14 +22,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import torch
 from torch import Tensor, nn
 
+from bench.audio import FrozenAudioEncoder, Recordings, TorchaudioEncoder, needs_recordings
 from bench.encoders import EncoderSpec
 from bench.errors import BenchError, Skipped, UnknownName
 from bench.pretrained import FrozenImageEncoder
 from bench.text import Corpus, FrozenTextEncoder, SentenceEncoder, needs_corpus, pooling_options
 
-LIBRARIES = ("timm", "open_clip", "hf")
+LIBRARIES = ("timm", "open_clip", "hf", "torchaudio")
 SUFFIXES = (".safetensors", ".pth", ".bin")
 
 
@@ -49,7 +54,7 @@ def parse(architecture: str) -> tuple[str, str, str | None]:
     model, _, tag = rest.partition(":")
     if not model:
         raise BenchError(f"hub architecture {architecture!r}: expected library/model[:tag], e.g. timm/rexnet_100")
-    if library == "hf":
+    if library in ("hf", "torchaudio"):
         return library, rest, None
     return library, model, tag or None
 
@@ -144,10 +149,35 @@ def transformer_encoder(spec: EncoderSpec, model: str, corpus: Corpus) -> Senten
         raise absent(spec, f"hf download {model}", e, folder=True) from None
 
 
-def hub_encoder(spec: EncoderSpec, corpus: Corpus | None = None) -> FrozenImageEncoder | FrozenTextEncoder:
+def torchaudio_encoder(spec: EncoderSpec, bundle_name: str, recordings: Recordings) -> TorchaudioEncoder:
+    """A speech bundle of `torchaudio.pipelines` with its weights from `$BENCH_WEIGHTS/<encoder name>.pth` or
+    torch's hub cache (never fetched when absent: skipped)."""
+    import torchaudio
+
+    pipelines = torchaudio.pipelines
+    bundle = getattr(pipelines, bundle_name, None)
+    if not isinstance(bundle, pipelines.Wav2Vec2Bundle):
+        speech = [n for n in dir(pipelines) if isinstance(getattr(pipelines, n), pipelines.Wav2Vec2Bundle)]
+        raise UnknownName("torchaudio speech bundle", bundle_name, speech)
+    folder, local = weights_folder(), local_weights(spec)
+    if local is not None and local.suffix != ".pth":
+        raise BenchError(f"{local}: a torchaudio bundle's weights are read from a .pth state dict")
+    where = {"model_dir": str(folder), "file_name": local.name} if local else {}
+    cached = local or Path(torch.hub.get_dir()) / "checkpoints" / Path(bundle._path).name
+    if not cached.is_file():
+        raise absent(spec, f"torchaudio.pipelines.{bundle_name}.get_model()", FileNotFoundError(cached))
+    return TorchaudioEncoder(bundle.get_model(dl_kwargs={**where, "weights_only": True}), recordings)
+
+
+def hub_encoder(
+    spec: EncoderSpec, corpus: Corpus | None = None, recordings: Recordings | None = None
+) -> FrozenImageEncoder | FrozenTextEncoder | FrozenAudioEncoder:
     """The frozen encoder of a hub spec, with its pretrained weights; `Skipped` when they are not available.
-    Text encoders (`hf`, an open_clip text tower) run over a text task's `corpus`."""
+    Text encoders (`hf`, an open_clip text tower) run over a text task's `corpus`, speech encoders over an audio
+    task's `recordings`."""
     library, model, tag = parse(spec.architecture)
+    if library == "torchaudio":
+        return torchaudio_encoder(spec, model, needs_recordings(recordings)).eval()
     text = library == "hf" or spec.inputs.get("tower") == "text"
     if library == "hf":
         return transformer_encoder(spec, model, needs_corpus(spec, corpus)).eval()

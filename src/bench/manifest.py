@@ -12,7 +12,7 @@ seeds = [0]
 
 [task.digits]               # optional, per task
 encoders = ["mlp-s0", "cnn-s0"]   # default: the task's whole roster
-pairs = "all"               # all ordered pairs + self pairs | "cross" (no self pairs) | "self"
+pairs = "all"               # the task's pairs (all ordered pairs + self pairs) | "cross" (no self pairs) | "self"
 """
 
 from __future__ import annotations

@@ -43,27 +43,64 @@ def mse(a: np.ndarray, b: np.ndarray) -> float:
 
 def match_ranks(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Rank (1 = best) of b_i among all rows of b by cosine similarity to a_i; ties count against it."""
-    s = cosine_matrix(a, b)
+    return counterpart_ranks(cosine_matrix(a, b))
+
+
+def counterpart_ranks(s: np.ndarray) -> np.ndarray:
+    """Rank (1 = best) of column i in row i of a similarity matrix S; ties count against it."""
     return np.sum(s >= np.diag(s)[:, None], axis=1)
 
 
 def matching(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """(top-1, MRR): the fraction of rows whose nearest row of b is their counterpart, and the mean
     reciprocal rank of the counterpart b_i among all rows of b."""
-    ranks = match_ranks(a, b)
+    return top1_and_mrr(match_ranks(a, b))
+
+
+def top1_and_mrr(ranks: np.ndarray) -> tuple[float, float]:
+    """(mean of rank = 1, mean of 1 / rank)."""
     return float(np.mean(ranks == 1)), float(np.mean(1.0 / ranks))
+
+
+def class_ranks(s: np.ndarray, query_labels: np.ndarray, item_labels: np.ndarray) -> np.ndarray:
+    """Rank (1 = best) of each query's class among the classes of the items, each class scored by its most
+    similar item: 1 + the number of other classes whose best item is at least as similar (ties count against).
+    For items that repeat one vector per class (a word's text) it is the rank of the true word; for items of
+    many kinds per class (a word's recordings), the rank at which its first recording comes."""
+    order = np.argsort(item_labels, kind="stable")
+    classes, starts = np.unique(item_labels[order], return_index=True)
+    best = np.maximum.reduceat(s[:, order], starts, axis=1)  # each class's most similar item, per query
+    own = best[np.arange(len(s)), np.searchsorted(classes, query_labels)]
+    return np.sum(best >= own[:, None], axis=1)
+
+
+def recall_and_mrr(ranks: np.ndarray, ks: tuple[int, ...] = (1, 5, 10)) -> dict[str, float]:
+    """Recall@k (share of ranks ≤ k) for each k, and the mean reciprocal rank."""
+    return {**{f"r@{k}": float(np.mean(ranks <= k)) for k in ks}, "mrr": float(np.mean(1.0 / ranks))}
+
+
+def top_k(s: np.ndarray, k: int) -> np.ndarray:
+    """Column indices of each row's k largest entries of a similarity matrix S (unordered within the k)."""
+    return np.argpartition(-s, k - 1, axis=1)[:, :k]
 
 
 def knn_sets(x: np.ndarray, k: int) -> np.ndarray:
     """Indices of each row's k nearest other rows by cosine similarity (unordered within the k)."""
     s = cosine_matrix(x, x)
     np.fill_diagonal(s, -np.inf)
-    return np.argpartition(-s, k - 1, axis=1)[:, :k]
+    return top_k(s, k)
 
 
 def jaccard_at_k(a: np.ndarray, b: np.ndarray, k: int = 10) -> float:
     """mean_i |N_a(i) ∩ N_b(i)| / |N_a(i) ∪ N_b(i)|, with N the k nearest neighbours within each space."""
     return jaccard_of_sets(knn_sets(a, k), knn_sets(b, k))
+
+
+def retrieval_jaccard(a: np.ndarray, b: np.ndarray, k: int = 10) -> float:
+    """mean_i J(R(i), N(i)): R(i) the k rows of b nearest to a_i, N(i) the k rows of b nearest to b_i (b_i
+    itself among them), J the Jaccard index. Both neighbourhoods are taken in b's space, so it is 1 for a = b
+    and ≈ k / (2n) for a unrelated to b (Moschella et al. 2023, Table 1's Jaccard)."""
+    return jaccard_of_sets(top_k(cosine_matrix(a, b), k), top_k(cosine_matrix(b, b), k))
 
 
 def jaccard_of_sets(na: np.ndarray, nb: np.ndarray) -> float:

@@ -126,6 +126,21 @@ class FrozenImageEncoder(nn.Module):
         return self.net(self.prepare(x))
 
 
+class ImageRows(nn.Module):
+    """A frozen image encoder over a task's stored images (N × 3 × H × W, uint8): its inputs are row indices."""
+
+    def __init__(self, encoder: FrozenImageEncoder, images: Tensor, batch_size: int = 64):
+        super().__init__()
+        self.encoder, self.images, self.batch_size = encoder, images, batch_size
+        self.resolution = encoder.resolution
+
+    @torch.inference_mode()
+    def encode(self, rows: Tensor) -> Tensor:
+        device = self.encoder.mean.device
+        batches = rows.cpu().split(self.batch_size)
+        return torch.cat([self.encoder.encode(self.images[b].to(device).float() / 255) for b in batches])
+
+
 def packaged_encoder(spec: EncoderSpec) -> FrozenImageEncoder:
     resolution = spec.inputs.get("resolution")
     if not isinstance(resolution, int):

@@ -4,7 +4,11 @@
   L-BFGS) is fitted on the target's train samples in the common space and evaluated on the mapped source
   test samples (`stitched_*`), and on the target's own test samples (`nostitch_*`, the reference);
   `stitched_gap` = stitched − no-stitch accuracy, `stitched_ratio` = stitched / no-stitch accuracy.
-- translation fidelity: mapped source test samples against target test samples (same ids, same order).
+- translation fidelity: mapped source test samples against target test samples (same ids, same order):
+  mean cosine, MSE, top-1 and MRR of the counterpart, `jaccard@10` (each space's own 10-NN sets agree) and
+  `retrieval_jaccard@10` (the 10 target samples a mapped source sample retrieves vs its counterpart's 10 nearest).
+- cross-modal retrieval: Recall@1/5/10 and MRR of the true class (a spoken word's written word, and back),
+  mapped source test samples against target test samples and back; each class scored by its best sample.
 - reconstruction: the target autoencoder's decoder fed the translated source latents, MSE to the inputs.
 - similarity: diagnostics of the raw pair, independent of the method: linear CKA and mutual k-NN of the
   source and target test spaces.
@@ -109,18 +113,34 @@ def stitched_classification(m: Mapped) -> dict[str, float]:
     }
 
 
+def target_neighbourhoods(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each target row's k nearest other rows, and its k nearest rows with itself among them."""
+    return metrics.knn_sets(b, JACCARD_K), metrics.top_k(metrics.cosine_matrix(b, b), JACCARD_K)
+
+
 def translation_fidelity(m: Mapped) -> dict[str, float]:
     a, b = m.source_test, m.target_test
-    top1, mrr = metrics.matching(a, b)
+    s = metrics.cosine_matrix(a, b)
+    top1, mrr = metrics.top1_and_mrr(metrics.counterpart_ranks(s))
+    others, own = NEIGHBOURS.get((b,), target_neighbourhoods)
     return {
         "cosine": metrics.mean_cosine(a, b),
         "mse": metrics.mse(a, b),
         "top1": top1,
         "mrr": mrr,
-        f"jaccard@{JACCARD_K}": metrics.jaccard_of_sets(
-            metrics.knn_sets(a, JACCARD_K), NEIGHBOURS.get((b,), lambda b: metrics.knn_sets(b, JACCARD_K))
-        ),
+        f"jaccard@{JACCARD_K}": metrics.jaccard_of_sets(metrics.knn_sets(a, JACCARD_K), others),
+        f"retrieval_jaccard@{JACCARD_K}": metrics.jaccard_of_sets(metrics.top_k(s, JACCARD_K), own),
     }
+
+
+def cross_modal_retrieval(m: Mapped) -> dict[str, float]:
+    """Retrieval by class (the word) in both directions: each mapped source test sample ranks the target test
+    samples' classes (`s2t_*`), and each target test sample the source's (`t2s_*`)."""
+    s = metrics.cosine_matrix(m.source_test, m.target_test)
+    labels = m.test_labels
+    forward = metrics.recall_and_mrr(metrics.class_ranks(s, labels, labels))
+    backward = metrics.recall_and_mrr(metrics.class_ranks(s.T, labels, labels))
+    return {**{f"s2t_{k}": v for k, v in forward.items()}, **{f"t2s_{k}": v for k, v in backward.items()}}
 
 
 def reconstruction(decoded: np.ndarray, inputs: np.ndarray) -> dict[str, float]:

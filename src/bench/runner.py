@@ -74,7 +74,8 @@ def resolve(manifest: Manifest, filters: Filters = Filters()) -> list[Cell]:
         encoders = _select(f"encoder of task {task_name!r}", opts.encoders or roster, roster)
         if filters.encoders:
             encoders = [e for e in encoders if e in filters.encoders]
-        pairs = [(s, t) for s in encoders for t in encoders]
+        chosen = set(encoders)
+        pairs = [(s, t) for s, t in task.default_pairs() if s in chosen and t in chosen]
         if opts.pairs == "cross":
             pairs = [(s, t) for s, t in pairs if s != t]
         elif opts.pairs == "self":
@@ -106,18 +107,33 @@ class Summary:
 
 
 class Runner:
-    def __init__(self, results: Path, cache: SpaceCache, device: str = "cpu", progress: bool = True):
+    def __init__(
+        self,
+        results: Path,
+        cache: SpaceCache,
+        device: str = "cpu",
+        progress: bool = True,
+        timeout_s: float | None = None,
+    ):
         self.results, self.cache, self.device, self.progress = Path(results), cache, device, progress
-        self.communicator = Communicator(cache, device)
+        self.timeout_s = timeout_s
+        self.communicator = Communicator(cache, device, timeout_s)
 
     def run(
-        self, cells: list[Cell], force: bool = False, jobs: int = 1, executor: str = "local", address: str | None = None
+        self,
+        cells: list[Cell],
+        force: bool = False,
+        jobs: int = 1,
+        executor: str = "local",
+        address: str | None = None,
+        retry_failed: bool = False,
     ) -> Summary:
-        """Score the cells that have no record yet (all of them with `force`): `local`, in this process or in
-        `jobs` processes; `dask`, on the Dask cluster at `address` (a local one when None)."""
+        """Score the cells that have no record yet (and those whose record failed, with `retry_failed`; all of
+        them with `force`): `local`, in this process or in `jobs` processes; `dask`, on the Dask cluster at
+        `address` (a local one when None)."""
         summary = Summary(cells=len(cells))
         remove_partial_records(self.results)
-        todo = [c for c in cells if force or not record_path(self.results, c).is_file()]
+        todo = [c for c in cells if force or self.unscored(c, retry_failed)]
         summary.skipped_existing = len(cells) - len(todo)
         start = time.perf_counter()
         broken = self.embed(todo)
@@ -133,9 +149,9 @@ class Runner:
             else:
                 runnable.append(cell)
         if executor == "dask":
-            scored = score_on_dask(runnable, address, self.cache, self.device) if runnable else iter(())
+            scored = score_on_dask(runnable, address, self.cache, self.device, self.timeout_s) if runnable else iter(())
         elif jobs > 1 and len(runnable) > 1:
-            scored = score_in_processes(runnable, jobs, self.cache, self.device)
+            scored = score_in_processes(runnable, jobs, self.cache, self.device, self.timeout_s)
         else:
             scored = score_serially(self.communicator, runnable)
         bar = tqdm(total=len(todo), desc="cells", unit="cell", disable=not self.progress, leave=False)
@@ -148,6 +164,10 @@ class Runner:
         bar.close()
         summary.seconds["communicate"] = time.perf_counter() - start
         return summary
+
+    def unscored(self, cell: Cell, retry_failed: bool) -> bool:
+        path = record_path(self.results, cell)
+        return not path.is_file() or (retry_failed and read_json(path).get("status") == "failed")
 
     def embed(self, cells: list[Cell]) -> dict[tuple[str, str], BaseException]:
         """Build every space the cells need, once each; returns the encoders that could not be built."""

@@ -15,7 +15,7 @@ from bench.encoders import EncoderSpec
 from bench.errors import BenchError, UnknownName
 
 Modality = Literal["images", "text", "audio", "graphs", "crossmodal"]
-PROTOCOLS = ("stitched_classification", "translation_fidelity", "reconstruction", "similarity")
+PROTOCOLS = ("stitched_classification", "translation_fidelity", "cross_modal_retrieval", "reconstruction", "similarity")
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,16 @@ class Task:
         """An encoder of kind `fitted` (e.g. word vectors), with a report of its fitting (seconds, settings)."""
         raise BenchError(f"task {self.name!r} fits no encoders of its own ({spec.name!r} is of kind `fitted`)")
 
+    def pair_kind(self, source: EncoderSpec, target: EncoderSpec) -> str:
+        """How a pair is grouped in the tables: `self`, `cross-seed` or `cross-architecture` (a cross-modal task
+        names the direction instead)."""
+        return pair_kind(source, target)
+
+    def embedding_task(self, spec: EncoderSpec) -> Task:
+        """The task whose samples `spec` encodes: this one, or another with the same samples, ids, splits and
+        labels, whose cached spaces and checkpoints are then shared (encoded and trained once)."""
+        return self
+
     def context(self) -> dict[str, Any]:
         """What the architectures trained here need besides the input shape (a node task: `graph`)."""
         return {}
@@ -66,7 +76,8 @@ class Task:
         return specs[name]
 
     def default_pairs(self) -> list[tuple[str, str]]:
-        """All ordered pairs of distinct encoders, plus the self pairs."""
+        """The pairs a manifest's `pairs = "all"` means: all ordered pairs of distinct encoders, plus the self
+        pairs (a cross-modal task gives only the pairs across modalities)."""
         names = [s.name for s in self.roster()]
         return list(itertools.product(names, names))
 

