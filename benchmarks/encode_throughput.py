@@ -4,13 +4,13 @@ encoder, and the time of a cold run of part of the default suite there.
     python benchmarks/encode_throughput.py --device cuda            # on a GPU machine (target ratio ≥ 0.9)
     python benchmarks/encode_throughput.py --device cpu --suite ""  # the throughput part only, on the CPU
 
-Throughput: for each architecture of the digits roster (its seed-0 network, trained first, on the CPU),
-the digits test images repeated to `--rows` rows are encoded by `bench.architectures.encode` (what the embed
-phase calls) and by the minimal loop `torch.cat([model.encode(b.to(device)) for b in x.split(1024)]).cpu()`
-under `torch.inference_mode()`; best of `--repeats` each, synchronised on CUDA. `ratio` = bare s / ours
-(1 = no overhead). Suite: `python -m bench run --all --task <suite> --device <device>` in a fresh cache and
-results folder (cold: training, encoding and scoring), wall time. Writes `benchmarks/encode_throughput.json`
-(or `--out`) with the machine it ran on.
+Throughput: for each architecture of the digits roster (its seed-0 network, trained first, on the CPU), the digits
+test images repeated to `--rows` rows are encoded by `bench.architectures.encode` (what the embed phase calls) and
+by the minimal loop `torch.cat([model.encode(b.to(device)) for b in x.split(1024)]).cpu()` under
+`torch.inference_mode()`; best of `--repeats` alternating rounds after a warm-up, synchronised on CUDA. `ratio` =
+bare s / ours (1 = no overhead). Suite: `python -m bench run --all --task <suite> --device <device>` in a fresh
+cache and results folder (cold: training, encoding and scoring), wall time. Writes
+`benchmarks/encode_throughput.json` (or `--out`) with the machine it ran on.
 """
 
 from __future__ import annotations
@@ -35,18 +35,27 @@ from bench.plugins import get_task
 OUT = Path(__file__).with_name("encode_throughput.json")
 
 
-def best_time(fn: Callable[[], torch.Tensor], repeats: int, device: str) -> tuple[float, torch.Tensor]:
-    times, out = [], None
+def timed(fn: Callable[[], torch.Tensor], device: str) -> tuple[float, torch.Tensor]:
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+    start = time.perf_counter()
+    out = fn()
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+    return time.perf_counter() - start, out
+
+
+def best_times(fns: list[Callable[[], torch.Tensor]], repeats: int, device: str) -> list[tuple[float, torch.Tensor]]:
+    """Each function's best time over `repeats` rounds after one warm-up round; rounds alternate the
+    functions, so that load on the machine falls on all of them alike."""
+    for fn in fns:
+        fn()
+    best: list[tuple[float, torch.Tensor]] = [(float("inf"), torch.empty(0))] * len(fns)
     for _ in range(repeats):
-        if device.startswith("cuda"):
-            torch.cuda.synchronize()
-        start = time.perf_counter()
-        out = fn()
-        if device.startswith("cuda"):
-            torch.cuda.synchronize()
-        times.append(time.perf_counter() - start)
-    assert out is not None
-    return min(times), out
+        for i, fn in enumerate(fns):
+            seconds, out = timed(fn, device)
+            best[i] = min(best[i], (seconds, out), key=lambda pair: pair[0])
+    return best
 
 
 def throughput(device: str, rows: int, repeats: int, cache: SpaceCache) -> dict[str, dict[str, float]]:
@@ -61,8 +70,9 @@ def throughput(device: str, rows: int, repeats: int, cache: SpaceCache) -> dict[
         def bare(model: torch.nn.Module = model) -> torch.Tensor:
             return torch.cat([model.encode(b.to(device)) for b in x.split(1024)]).float().cpu()
 
-        ours_s, ours = best_time(lambda model=model: encode(model, x, device=device), repeats, device)
-        bare_s, reference = best_time(bare, repeats, device)
+        (ours_s, ours), (bare_s, reference) = best_times(
+            [lambda model=model: encode(model, x, device=device), bare], repeats, device
+        )
         torch.testing.assert_close(ours, reference)
         figures[spec.name] = {
             "rows": rows,
