@@ -59,10 +59,6 @@ class Recordings:
         """The rows' waveforms in [−1, 1] (float32)."""
         return self.waveforms[rows.cpu()].float() / 32768.0
 
-    def frames(self) -> int:
-        """Log-mel frames per padded waveform."""
-        return self.waveforms.shape[1] // HOP + 1
-
 
 class LogMel(nn.Module):
     """Waveforms (N × S) ↦ standardised log-mel spectrograms (N × 1 × 64 × frames)."""

@@ -116,9 +116,8 @@ class Embedder:
         fp = fingerprint(task.name, task.version, spec)
         report = self.cache.checkpoint_path(task.name, spec.name, fp).with_suffix(".json")
         if not report.is_file():
-            if spec.architecture in text.PACKAGED or spec.architecture in audio.PACKAGED:
-                described = {**text.PACKAGED, **audio.PACKAGED}[spec.architecture].description
-                weights = {"pretrained": "packaged, frozen", "model": described}
+            if packaged := (text.PACKAGED | audio.PACKAGED).get(spec.architecture):
+                weights = {"pretrained": "packaged, frozen", "model": packaged.description}
             elif spec.kind == "packaged":
                 weights = {"pretrained": "ImageNet-1k, frozen", "weights_sha256": file_digest(spec.architecture)}
             else:

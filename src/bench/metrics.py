@@ -54,12 +54,8 @@ def counterpart_ranks(s: np.ndarray) -> np.ndarray:
 def matching(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """(top-1, MRR): the fraction of rows whose nearest row of b is their counterpart, and the mean
     reciprocal rank of the counterpart b_i among all rows of b."""
-    return top1_and_mrr(match_ranks(a, b))
-
-
-def top1_and_mrr(ranks: np.ndarray) -> tuple[float, float]:
-    """(mean of rank = 1, mean of 1 / rank)."""
-    return float(np.mean(ranks == 1)), float(np.mean(1.0 / ranks))
+    scores = recall_and_mrr(match_ranks(a, b), ks=(1,))
+    return scores["r@1"], scores["mrr"]
 
 
 def class_ranks(s: np.ndarray, query_labels: np.ndarray, item_labels: np.ndarray) -> np.ndarray:

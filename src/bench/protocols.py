@@ -115,19 +115,22 @@ def stitched_classification(m: Mapped) -> dict[str, float]:
 
 def target_neighbourhoods(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each target row's k nearest other rows, and its k nearest rows with itself among them."""
-    return metrics.knn_sets(b, JACCARD_K), metrics.top_k(metrics.cosine_matrix(b, b), JACCARD_K)
+    s = metrics.cosine_matrix(b, b)
+    own = metrics.top_k(s, JACCARD_K)
+    np.fill_diagonal(s, -np.inf)
+    return metrics.top_k(s, JACCARD_K), own
 
 
 def translation_fidelity(m: Mapped) -> dict[str, float]:
     a, b = m.source_test, m.target_test
     s = metrics.cosine_matrix(a, b)
-    top1, mrr = metrics.top1_and_mrr(metrics.counterpart_ranks(s))
+    ranks = metrics.recall_and_mrr(metrics.counterpart_ranks(s), ks=(1,))
     others, own = NEIGHBOURS.get((b,), target_neighbourhoods)
     return {
         "cosine": metrics.mean_cosine(a, b),
         "mse": metrics.mse(a, b),
-        "top1": top1,
-        "mrr": mrr,
+        "top1": ranks["r@1"],
+        "mrr": ranks["mrr"],
         f"jaccard@{JACCARD_K}": metrics.jaccard_of_sets(metrics.knn_sets(a, JACCARD_K), others),
         f"retrieval_jaccard@{JACCARD_K}": metrics.jaccard_of_sets(metrics.top_k(s, JACCARD_K), own),
     }

@@ -116,7 +116,6 @@ class Runner:
         timeout_s: float | None = None,
     ):
         self.results, self.cache, self.device, self.progress = Path(results), cache, device, progress
-        self.timeout_s = timeout_s
         self.communicator = Communicator(cache, device, timeout_s)
 
     def run(
@@ -148,10 +147,11 @@ class Runner:
                 records.append(self.encoder_problem(cell, problem))
             else:
                 runnable.append(cell)
+        timeout_s = self.communicator.timeout_s
         if executor == "dask":
-            scored = score_on_dask(runnable, address, self.cache, self.device, self.timeout_s) if runnable else iter(())
+            scored = score_on_dask(runnable, address, self.cache, self.device, timeout_s) if runnable else iter(())
         elif jobs > 1 and len(runnable) > 1:
-            scored = score_in_processes(runnable, jobs, self.cache, self.device, self.timeout_s)
+            scored = score_in_processes(runnable, jobs, self.cache, self.device, timeout_s)
         else:
             scored = score_serially(self.communicator, runnable)
         bar = tqdm(total=len(todo), desc="cells", unit="cell", disable=not self.progress, leave=False)

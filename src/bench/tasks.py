@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -102,6 +103,12 @@ def grey_split(images: np.ndarray, labels: np.ndarray, ids: np.ndarray, size: in
         ids, _ = train_test_split(ids, train_size=size, stratify=labels[ids], random_state=0)
         ids = np.sort(ids)
     return Split(torch.as_tensor(images[ids], dtype=torch.float32).unsqueeze(1) / 255.0, labels[ids], ids)
+
+
+def both_ways(first: Sequence[str], second: Sequence[str]) -> list[tuple[str, str]]:
+    """Every (first, second) pair of encoder names and its reverse: a cross-modal task's pairs."""
+    pairs = [(a, b) for a in first for b in second]
+    return pairs + [(b, a) for a, b in pairs]
 
 
 def pair_kind(source: EncoderSpec, target: EncoderSpec) -> str:

@@ -21,7 +21,7 @@ from PIL import Image
 from bench.cache import data_folder
 from bench.encoders import EncoderSpec
 from bench.errors import Skipped
-from bench.tasks import Split, Task
+from bench.tasks import Split, Task, both_ways
 from bench.text import Corpus
 
 SIZES = {"test": 1_000, "train": 10_000}
@@ -90,5 +90,4 @@ class ImageCaption(Task):
 
     def default_pairs(self) -> list[tuple[str, str]]:
         """Image → text and text → image."""
-        pairs = [(i.name, t.name) for i in IMAGE for t in TEXT]
-        return pairs + [(t, i) for i, t in pairs]
+        return both_ways([i.name for i in IMAGE], [t.name for t in TEXT])

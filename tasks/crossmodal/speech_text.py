@@ -22,9 +22,13 @@ from torch import nn
 from bench import speech, text, wordvectors
 from bench.encoders import EncoderSpec
 from bench.plugins import get_task
-from bench.tasks import Split, Task
+from bench.tasks import Split, Task, both_ways
 
 AUDIO = ("mel-cnn-s0", "mel-conv1d-s0", "resemblyzer")
+TEXT = (
+    EncoderSpec("minilm-l6", "all-minilm-l6-v2", 384, kind="packaged"),
+    EncoderSpec("word2vec-sg-s0", "word2vec-sg", wordvectors.DIM, kind="fitted", seed=0, training=wordvectors.SETTINGS),
+)
 
 
 def spoken_words() -> Task:
@@ -63,13 +67,7 @@ class SpeechText(Task):
         return spoken_words() if spec.name in AUDIO else self
 
     def roster(self) -> list[EncoderSpec]:
-        audio = [spoken_words().encoder(name) for name in AUDIO]
-        return [
-            *audio,
-            EncoderSpec("minilm-l6", "all-minilm-l6-v2", 384, kind="packaged"),
-            EncoderSpec("word2vec-sg-s0", "word2vec-sg", wordvectors.DIM, kind="fitted", seed=0,
-                        training=wordvectors.SETTINGS),
-        ]  # fmt: skip
+        return [*(spoken_words().encoder(name) for name in AUDIO), *TEXT]
 
     def fit_encoder(self, spec: EncoderSpec) -> tuple[nn.Module, dict[str, Any]]:
         return wordvectors.word_vectors(spec.architecture, spec.seed or 0, transcripts())
@@ -79,6 +77,4 @@ class SpeechText(Task):
 
     def default_pairs(self) -> list[tuple[str, str]]:
         """Audio → text and text → audio."""
-        names = [s.name for s in self.roster()]
-        texts = [n for n in names if n not in AUDIO]
-        return [(a, t) for a in AUDIO for t in texts] + [(t, a) for t in texts for a in AUDIO]
+        return both_ways(AUDIO, [t.name for t in TEXT])
