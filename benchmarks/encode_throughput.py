@@ -5,7 +5,7 @@ encoder, and the time of a cold run of part of the default suite there.
     python benchmarks/encode_throughput.py --device cpu --suite ""  # the throughput part only, on the CPU
 
 Throughput: for each architecture of the digits roster (its seed-0 network, trained first, on the CPU), the digits
-test images repeated to `--rows` rows are encoded by `bench.architectures.encode` (what the embed phase calls) and
+test images repeated to `--rows` rows are encoded by `bench.encoders.build.encode` (what the embed phase calls) and
 by the minimal loop `torch.cat([model.encode(b.to(device)) for b in x.split(1024)]).cpu()` under
 `torch.inference_mode()`; best of `--repeats` alternating rounds after a warm-up, synchronised on CUDA. `ratio` =
 bare s / ours (1 = no overhead). Suite: `python -m bench run --all --task <suite> --device <device>` in a fresh
@@ -27,9 +27,9 @@ from pathlib import Path
 
 import torch
 
-from bench.architectures import encode
 from bench.cache import SpaceCache
 from bench.embed import Embedder
+from bench.encoders.build import encode
 from bench.plugins import get_task
 
 OUT = Path(__file__).with_name("encode_throughput.json")

@@ -31,7 +31,7 @@ def fresh_plugins():
 @pytest.fixture(scope="session")
 def ci_run(tmp_path_factory, cache_dir):
     """The CI manifest run once through the command line: (its root folder, the finished process)."""
-    from helpers import CI_MANIFEST, bench
+    from tests.helpers import CI_MANIFEST, bench
 
     root = tmp_path_factory.mktemp("ci")
     proc = bench("run", "--manifest", str(CI_MANIFEST), "--results", str(root / "results"), "--quiet", cache=cache_dir)

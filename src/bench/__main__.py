@@ -148,7 +148,8 @@ def cmd_new_method(args: argparse.Namespace) -> None:
     method_file, test_file = new_method(args.name, project_home())
     print(f"wrote {method_file} and {test_file}")
     ident = args.name.replace("-", "_")
-    print(f"next: edit both, then `python -m pytest {test_file} tests/test_methods.py -k '{args.name} or {ident}'`")
+    contract = "tests/methods/test_methods.py"
+    print(f"next: edit both, then `python -m pytest {test_file} {contract} -k '{args.name} or {ident}'`")
     print(f"and `python -m bench run --all --method {args.name}`")
 
 

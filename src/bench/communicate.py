@@ -21,9 +21,10 @@ from bench.cache import SpaceCache
 from bench.cells import Cell, draw_anchors, draw_unpaired
 from bench.deadline import CellTimeout, deadline
 from bench.embed import Embedder
+from bench.encoders.architectures import ARCHITECTURES
 from bench.errors import BenchError, NotApplicable, Skipped
 from bench.methods import Method
-from bench.plugins import get_method_class, get_task, plugins
+from bench.plugins import get_method_class, get_task
 from bench.records import environment, timestamp
 from bench.spaces import Space
 from bench.tasks import Task
@@ -127,7 +128,7 @@ class Communicator:
         if "similarity" in task.protocols:
             scores |= self._similarity(cell.task, cell.source, cell.target)
         trained = target.kind == "trained"
-        decodes = trained and plugins().architectures.get(target.architecture).objective == "autoencoder"
+        decodes = trained and ARCHITECTURES.get(target.architecture).objective == "autoencoder"
         if "reconstruction" in task.protocols and decodes and method_cls.family == "translator":
             decoder = self._model(cell.task, cell.target)
             with torch.inference_mode():

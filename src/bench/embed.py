@@ -1,7 +1,14 @@
-"""The embed phase: obtain each (task, encoder) model once, encode each split once, cache the spaces.
+"""The embed phase, in the order it runs for one (task, encoder spec):
 
-Trained-here encoders are trained on the task's train split with their seed, evaluated on its test split
-(their own score is kept beside the checkpoint) and stored as safetensors; every later use loads them.
+1. resolve: the task whose samples the spec encodes (`Task.embedding_task`: its spaces and checkpoints are shared)
+   and the spec's fingerprint; the spaces already cached under it are done;
+2. build: `bench.encoders.build` makes the model from the spec (an initialised architecture, fitted word vectors,
+   a frozen pretrained network);
+3. train or load: a trained-here model is loaded from its checkpoint, or trained on the task's train split with its
+   seed, evaluated on its test split and checkpointed (safetensors); each encoder's report (own score or weights'
+   provenance) is kept beside its checkpoint;
+4. encode: every missing split, batched, on the run's device;
+5. cache: each space checked (declared dim, finite values) and stored, checksummed.
 """
 
 from __future__ import annotations
@@ -13,18 +20,15 @@ from typing import Any
 import torch
 from torch import nn
 
-from bench import audio, text
-from bench.architectures import count_parameters, encode
 from bench.atomic import write_json
 from bench.cache import SpaceCache, load_checkpoint, save_checkpoint
 from bench.encoders import EncoderSpec, fingerprint
+from bench.encoders.architectures import ARCHITECTURES, count_parameters
+from bench.encoders.build import build, builder, encode
+from bench.encoders.training import TrainingConfig, evaluate, train
 from bench.errors import BenchError
-from bench.hub import hub_encoder, local_weights
-from bench.plugins import plugins
-from bench.pretrained import FrozenImageEncoder, ImageRows, file_digest, packaged_encoder
 from bench.spaces import Space
 from bench.tasks import Task
-from bench.training import TrainingConfig, evaluate, seeded_init, train
 
 
 class Embedder:
@@ -33,8 +37,7 @@ class Embedder:
 
     def spaces(self, task: Task, spec: EncoderSpec) -> dict[str, Space]:
         """Every split's space, from the cache or computed now (the model is built only if needed)."""
-        task = task.embedding_task(spec)
-        fp = fingerprint(task.name, task.version, spec)
+        task, fp = resolve(task, spec)
         found = {s: self.cache.load(task.name, spec.name, s, fp) for s in task.splits}
         missing = [s for s, space in found.items() if space is None]
         if missing:
@@ -56,85 +59,51 @@ class Embedder:
         return found  # type: ignore[return-value]
 
     def model(self, task: Task, spec: EncoderSpec) -> nn.Module:
-        """The encoder's model: a frozen pretrained network (packaged or hub), or a trained one loaded from its
-        checkpoint or trained now (and checkpointed)."""
-        task = task.embedding_task(spec)
-        if spec.kind in ("packaged", "hub"):
-            return self.frozen(task, spec)
-        if spec.kind == "fitted":
-            return self.fitted(task, spec)
-        if spec.kind != "trained":
-            raise BenchError(f"encoder kind {spec.kind!r} of {spec.name!r} has no loader")
-        arch = plugins().architectures.get(spec.architecture)
-        fp = fingerprint(task.name, task.version, spec)
+        """The encoder's model, built from its spec; a trained-here one loaded from its checkpoint or trained now
+        (and checkpointed). Its report is written beside the checkpoint."""
+        task, fp = resolve(task, spec)
         path = self.cache.checkpoint_path(task.name, spec.name, fp)
-        seeded_init(spec.seed or 0)
-        model = arch.build(task.input_shape, spec.dim, task.n_classes, **task.context())
+        model = build(spec, **task.context(), input_shape=task.input_shape, n_classes=task.n_classes)
+        report = path.with_suffix(".json")
+        if spec.kind != "trained":
+            if spec.kind == "fitted" or not report.is_file():
+                write_json(report, {**identity(task, spec, model, fp), **provenance(spec, model)})
+            return model.eval()
         if (state := load_checkpoint(path)) is not None:
             model.load_state_dict(state)
             return model.eval()
+        objective = ARCHITECTURES.get(spec.architecture).objective
         data = task.load_split("train")
         with deterministic():
             seconds = train(
-                model, data.inputs, data.labels, arch.objective, spec.seed or 0,
+                model, data.inputs, data.labels, objective, spec.seed or 0,
                 TrainingConfig.from_dict(spec.training), self.device,
             )  # fmt: skip
         model.cpu()
         test = task.load_split("test")
-        report = {
-            **identity(task, spec, model, fp),
-            "train_s": round(seconds, 3),
-            **evaluate(model, test.inputs, test.labels, arch.objective),
-        }
         save_checkpoint(path, model.state_dict())
-        write_json(path.with_suffix(".json"), report)
+        write_json(
+            report,
+            {**identity(task, spec, model, fp), "train_s": round(seconds, 3),
+             **evaluate(model, test.inputs, test.labels, objective)},
+        )  # fmt: skip
         return model.eval()
-
-    def fitted(self, task: Task, spec: EncoderSpec) -> nn.Module:
-        """An encoder the task fits itself; its report is kept like a trained encoder's (its spaces are cached,
-        so it is fitted once per fingerprint)."""
-        model, details = task.fit_encoder(spec)
-        fp = fingerprint(task.name, task.version, spec)
-        report = {**identity(task, spec, model, fp), **details}
-        write_json(self.cache.checkpoint_path(task.name, spec.name, fp).with_suffix(".json"), report)
-        return model.eval()
-
-    def frozen(self, task: Task, spec: EncoderSpec) -> nn.Module:
-        """A frozen pretrained network (weights shipped in a package, or from a hub); its report is written once."""
-        context = task.context()
-        corpus = context.get("corpus")
-        if spec.kind == "hub":
-            model = hub_encoder(spec, corpus, context.get("recordings"))
-        elif spec.architecture in text.PACKAGED:
-            model = text.packaged_text_encoder(spec, corpus)
-        elif spec.architecture in audio.PACKAGED:
-            model = audio.packaged_audio_encoder(spec, context.get("recordings"))
-        else:
-            model = packaged_encoder(spec)
-        if "images" in context and isinstance(model, FrozenImageEncoder):  # inputs are rows of the task's images
-            model = ImageRows(model, context["images"])
-        fp = fingerprint(task.name, task.version, spec)
-        report = self.cache.checkpoint_path(task.name, spec.name, fp).with_suffix(".json")
-        if not report.is_file():
-            if packaged := (text.PACKAGED | audio.PACKAGED).get(spec.architecture):
-                weights = {"pretrained": "packaged, frozen", "model": packaged.description}
-            elif spec.kind == "packaged":
-                weights = {"pretrained": "ImageNet-1k, frozen", "weights_sha256": file_digest(spec.architecture)}
-            else:
-                path = local_weights(spec)
-                weights = {"pretrained": "hub, frozen", "weights": str(path) if path else "the library's cache"}
-            write_json(
-                report,
-                {**identity(task, spec, model, fp), "train_s": 0.0, "resolution": model.resolution, **weights},
-            )
-        return model
 
     def report(self, task: Task, spec: EncoderSpec) -> dict[str, Any] | None:
-        """The training report kept beside the checkpoint (None if the encoder was never trained)."""
-        task = task.embedding_task(spec)
-        fp = fingerprint(task.name, task.version, spec)
+        """The report kept beside the checkpoint (None if the encoder was never built)."""
+        task, fp = resolve(task, spec)
         path = self.cache.checkpoint_path(task.name, spec.name, fp).with_suffix(".json")
         return json.loads(path.read_text()) if path.is_file() else None
+
+
+def resolve(task: Task, spec: EncoderSpec) -> tuple[Task, str]:
+    """The task whose samples `spec` encodes (this one, or the one it shares spaces with) and the fingerprint."""
+    name = task.embedding_task(spec)
+    if name != task.name:
+        from bench.plugins import get_task
+
+        task = get_task(name)
+    return task, fingerprint(task.name, task.version, spec)
 
 
 def identity(task: Task, spec: EncoderSpec, model: nn.Module, fp: str) -> dict[str, Any]:
@@ -148,6 +117,19 @@ def identity(task: Task, spec: EncoderSpec, model: nn.Module, fp: str) -> dict[s
         "parameters": count_parameters(model),
         "fingerprint": fp,
     }
+
+
+def provenance(spec: EncoderSpec, model: nn.Module) -> dict[str, Any]:
+    """How an encoder that is not trained here came to be: a fitted one's fitting, a frozen one's weights."""
+    if spec.kind == "fitted":
+        return dict(model.fitting)
+    frozen = {"train_s": 0.0, "resolution": getattr(model, "resolution", None)}
+    if spec.kind == "hub":
+        from bench.encoders.hub import provenance as hub_weights
+
+        return frozen | hub_weights(spec)
+    packaged = {"pretrained": "packaged, frozen", "model": builder(spec).description}
+    return frozen | getattr(model, "provenance", packaged)
 
 
 class deterministic:

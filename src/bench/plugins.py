@@ -1,4 +1,4 @@
-"""The three registries (tasks, encoder architectures, methods) and their discovery.
+"""The plug-in registries (tasks, methods) and their discovery.
 
 `tasks/**.py` and `baselines/**.py` are imported by path; every concrete `Task` / `Method` subclass they
 define is registered under its `name`. Installed packages add entries through the entry-point groups
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from functools import cache
 
-from bench.architectures import ARCHITECTURES, Architecture
 from bench.errors import BenchError
 from bench.methods import Method
 from bench.registry import Registry, classes_in, entry_points, import_file, plugin_files
@@ -20,10 +19,7 @@ class Plugins:
     def __init__(self) -> None:
         self.tasks: Registry[type[Task]] = Registry("task")
         self.methods: Registry[type[Method]] = Registry("method")
-        self.architectures: Registry[Architecture] = Registry("architecture")
         self.errors: list[str] = []
-        for arch in ARCHITECTURES:
-            self.architectures.add(arch.name, arch, "bench.architectures")
         self._discover("tasks", Task, self.tasks)
         self._discover("baselines", Method, self.methods)
         self._entry_points("bench.tasks", Task, self.tasks)

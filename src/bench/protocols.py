@@ -20,7 +20,7 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -28,9 +28,53 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from bench import metrics
+from bench.registry import Registry
 
 JACCARD_K = 10
 MUTUAL_K = 10
+
+Direction = Literal["higher", "lower"]
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """How a cell is scored: the metrics it records (each with the direction that is better) and what a task
+    must have for it (`labels`: classes of its samples; `decoder`: an autoencoder target)."""
+
+    name: str
+    metrics: dict[str, Direction]
+    needs: frozenset[str] = frozenset()
+
+
+def _protocols(*declared: Protocol) -> Registry[Protocol]:
+    return Registry.of("protocol", {p.name: p for p in declared}, __name__)
+
+
+PROTOCOLS = _protocols(
+    Protocol(
+        "stitched_classification",
+        {"stitched_acc": "higher", "stitched_f1": "higher", "nostitch_acc": "higher", "nostitch_f1": "higher",
+         "stitched_gap": "higher", "stitched_ratio": "higher"},
+        frozenset({"labels"}),
+    ),
+    Protocol(
+        "translation_fidelity",
+        {"cosine": "higher", "mse": "lower", "top1": "higher", "mrr": "higher", f"jaccard@{JACCARD_K}": "higher",
+         f"retrieval_jaccard@{JACCARD_K}": "higher"},
+    ),
+    Protocol(
+        "cross_modal_retrieval",
+        {f"{d}_{m}": "higher" for d in ("s2t", "t2s") for m in ("r@1", "r@5", "r@10", "mrr")},
+        frozenset({"labels"}),
+    ),
+    Protocol("reconstruction", {"reconstruction_mse": "lower"}, frozenset({"decoder"})),
+    Protocol("similarity", {"cka": "higher", f"mutual_knn@{MUTUAL_K}": "higher"}),
+)  # fmt: skip
+
+
+def protocol_metrics(names: tuple[str, ...]) -> dict[str, Direction]:
+    """Every metric the named protocols record, with its direction."""
+    return {m: d for name in names for m, d in PROTOCOLS.get(name).metrics.items()}
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""One generic, lazy registry for tasks, encoder architectures and methods.
+"""One generic, lazy registry: tasks, methods, encoder architectures and builders.
 
 Entries are registered as loaders (`module:attr` strings, or a class), so that listing never builds a
 model, trains or encodes. Plug-ins come from files under the project's `tasks/` and `baselines/` folders
@@ -46,6 +46,14 @@ class Registry(Generic[T]):
     def __init__(self, kind: str):
         self.kind = kind
         self._entries: dict[str, Entry[T]] = {}
+
+    @classmethod
+    def of(cls, kind: str, entries: dict[str, T], origin: str) -> Registry[T]:
+        """A registry holding `entries` (name → object), all defined in `origin`."""
+        registry = cls(kind)
+        for name, obj in entries.items():
+            registry.add(name, obj, origin)
+        return registry
 
     def add(self, name: str, obj: T | Callable[[], T], origin: str, lazy: bool = False) -> None:
         if name in self._entries:

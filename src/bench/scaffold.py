@@ -1,4 +1,4 @@
-"""`python -m bench new-method NAME`: a commented method file in `baselines/` and its test in `tests/`.
+"""`python -m bench new-method NAME`: a commented method file in `baselines/` and its test in `tests/methods/`.
 
 The template is a working method (ridge-regularised least squares) so that the generated pair passes the
 suite's contract tests as written; the comments say what to replace.
@@ -57,7 +57,7 @@ class {cls}(Method):
 '''
 
 TEST = '''"""{title}: the property the method must satisfy (the generic contract and invariance tests in
-tests/test_methods.py run on it already). Replace the planted-map check with your method's own property,
+tests/methods/test_methods.py run on it already). Replace the planted-map check with your method's own property,
 and add a comparison with a slow, obvious implementation of it."""
 
 import torch
@@ -75,13 +75,13 @@ def test_{ident}_recovers_a_planted_linear_map() -> None:
 
 
 def new_method(name: str, home: Path) -> tuple[Path, Path]:
-    """Write `baselines/<name>.py` and `tests/test_<name>.py` under `home`; returns both paths."""
+    """Write `baselines/<name>.py` and `tests/methods/test_<name>.py` under `home`; returns both paths."""
     if not NAME.fullmatch(name):
         raise BenchError(f"method name {name!r} must be lowercase letters and digits, words joined by '-'")
     if name in plugins().methods:
         raise BenchError(f"method {name!r} already exists ({plugins().methods.entry(name).origin})")
     ident = name.replace("-", "_")
-    method_file, test_file = home / "baselines" / f"{ident}.py", home / "tests" / f"test_{ident}.py"
+    method_file, test_file = home / "baselines" / f"{ident}.py", home / "tests" / "methods" / f"test_{ident}.py"
     for path in (method_file, test_file):
         if path.exists():
             raise BenchError(f"{path} exists already")

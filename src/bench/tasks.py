@@ -1,4 +1,9 @@
-"""The task contract: data with labels, an encoder roster, default pairs, protocols and provenance."""
+"""The task contract: data with labels, an encoder roster, default pairs, protocols and provenance.
+
+A task says what it is (metadata), gives its splits (`load_split`) and what its encoders need besides the inputs
+(`context`), names its encoders (`roster`) and the pairs a suite stitches (`default_pairs`, `pair_kind`).
+`tests/tasks/test_task_contract.py` checks every registered task against it.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +14,11 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 import torch
-from sklearn.model_selection import train_test_split
-from torch import nn
 
 from bench.encoders import EncoderSpec
-from bench.errors import BenchError, UnknownName
+from bench.errors import UnknownName
 
 Modality = Literal["images", "text", "audio", "graphs", "crossmodal"]
-PROTOCOLS = ("stitched_classification", "translation_fidelity", "cross_modal_retrieval", "reconstruction", "similarity")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class Task:
     in_default_suite: ClassVar[bool] = True
     #: Shape of one input sample, for the architectures trained here (e.g. (1, 8, 8) for 8×8 grey images).
     input_shape: ClassVar[tuple[int, ...]] = ()
+    #: Optional extras of `pyproject.toml` its data needs (its encoders' needs are known from their specs).
+    requires: ClassVar[tuple[str, ...]] = ()
 
     def load_split(self, split: str) -> Split:
         raise NotImplementedError
@@ -52,22 +56,19 @@ class Task:
     def roster(self) -> list[EncoderSpec]:
         raise NotImplementedError
 
-    def fit_encoder(self, spec: EncoderSpec) -> tuple[nn.Module, dict[str, Any]]:
-        """An encoder of kind `fitted` (e.g. word vectors), with a report of its fitting (seconds, settings)."""
-        raise BenchError(f"task {self.name!r} fits no encoders of its own ({spec.name!r} is of kind `fitted`)")
-
     def pair_kind(self, source: EncoderSpec, target: EncoderSpec) -> str:
         """How a pair is grouped in the tables: `self`, `cross-seed` or `cross-architecture` (a cross-modal task
         names the direction instead)."""
         return pair_kind(source, target)
 
-    def embedding_task(self, spec: EncoderSpec) -> Task:
-        """The task whose samples `spec` encodes: this one, or another with the same samples, ids, splits and
-        labels, whose cached spaces and checkpoints are then shared (encoded and trained once)."""
-        return self
+    def embedding_task(self, spec: EncoderSpec) -> str:
+        """The name of the task whose samples `spec` encodes: this one, or another with the same samples, ids,
+        splits and labels, whose cached spaces and checkpoints are then shared (encoded and trained once)."""
+        return self.name
 
     def context(self) -> dict[str, Any]:
-        """What the architectures trained here need besides the input shape (a node task: `graph`)."""
+        """What its encoders need besides the inputs: a node task's `graph`, a text task's `corpus`, an audio
+        task's `recordings`, stored `images` its inputs index (`bench.data`)."""
         return {}
 
     def encoder(self, name: str) -> EncoderSpec:
@@ -96,13 +97,19 @@ class Task:
         }
 
 
-def grey_split(images: np.ndarray, labels: np.ndarray, ids: np.ndarray, size: int | None = None) -> Split:
-    """Rows `ids` of uint8 grey images (N × H × W) as floats in [0, 1] shaped N × 1 × H × W, with `labels[ids]`;
-    with `size`, a stratified subset of that many of them (seed 0), in ascending id order."""
+def grey_split(
+    images: np.ndarray, labels: np.ndarray, rows: np.ndarray, size: int | None = None, first_id: int = 0
+) -> Split:
+    """Rows `rows` of uint8 grey images (N × H × W) as floats in [0, 1] shaped N × 1 × H × W, with `labels[rows]`;
+    with `size`, a stratified subset of that many of them (seed 0), in ascending order. A sample's id is its row
+    plus `first_id` (so that the ids of a data set's splits do not overlap)."""
     if size is not None:
-        ids, _ = train_test_split(ids, train_size=size, stratify=labels[ids], random_state=0)
-        ids = np.sort(ids)
-    return Split(torch.as_tensor(images[ids], dtype=torch.float32).unsqueeze(1) / 255.0, labels[ids], ids)
+        from sklearn.model_selection import train_test_split
+
+        rows, _ = train_test_split(rows, train_size=size, stratify=labels[rows], random_state=0)
+        rows = np.sort(rows)
+    inputs = torch.as_tensor(images[rows], dtype=torch.float32).unsqueeze(1) / 255.0
+    return Split(inputs, labels[rows], rows + first_id)
 
 
 def both_ways(first: Sequence[str], second: Sequence[str]) -> list[tuple[str, str]]:

@@ -13,15 +13,14 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 import torch
 from sklearn.model_selection import train_test_split
 
-from bench.audio import Recordings
 from bench.cache import data_folder
+from bench.data.recordings import Recordings
+from bench.data.rosters import AUDIO_HUB_ROSTER, spoken_words_roster
 from bench.encoders import EncoderSpec
 from bench.errors import Skipped
-from bench.plugins import get_task
 from bench.tasks import Split, Task
 
 LABELS = (
@@ -39,6 +38,7 @@ def data_root() -> Path:
 @cache
 def dataset() -> tuple[Recordings, np.ndarray, np.ndarray]:
     """The recordings (train clips first), their labels and their split ("train" / "test")."""
+    import soundfile as sf
     from torchaudio.datasets import SPEECHCOMMANDS
 
     root = data_root()
@@ -75,6 +75,7 @@ class SpeechCommands(Task):
     provenance = "Warden 2018, Speech Commands v0.02, read with torchaudio.datasets.SPEECHCOMMANDS"
     licence = "CC BY 4.0"
     in_default_suite = False
+    requires = ("audio",)
     input_shape = (16_000,)
 
     def load_split(self, split: str) -> Split:
@@ -86,4 +87,4 @@ class SpeechCommands(Task):
         return {"recordings": dataset()[0]}
 
     def roster(self) -> list[EncoderSpec]:
-        return get_task("spoken-words-hub").roster()
+        return [*spoken_words_roster(), *AUDIO_HUB_ROSTER]

@@ -19,10 +19,10 @@ import torch
 from PIL import Image
 
 from bench.cache import data_folder
+from bench.data.corpus import Corpus
 from bench.encoders import EncoderSpec
 from bench.errors import Skipped
 from bench.tasks import Split, Task, both_ways
-from bench.text import Corpus
 
 SIZES = {"test": 1_000, "train": 10_000}
 SIDE = 224
@@ -80,7 +80,7 @@ class ImageCaption(Task):
 
     def context(self) -> dict[str, Any]:
         images, captions, _ = dataset()
-        return {"images": images, "corpus": Corpus(captions, torch.zeros(len(captions), 1), 0)}
+        return {"images": images, "corpus": Corpus.untokenised(captions)}
 
     def roster(self) -> list[EncoderSpec]:
         return [*IMAGE, *TEXT]

@@ -13,9 +13,10 @@ import numpy as np
 import torch
 
 from bench.cache import data_folder
+from bench.data.graph import Graph
+from bench.data.rosters import node_roster
 from bench.encoders import EncoderSpec
 from bench.errors import Skipped
-from bench.gnn import Graph, node_roster
 from bench.tasks import Split, Task
 
 RAW = ("x", "tx", "allx", "y", "ty", "ally", "graph", "test.index")
@@ -45,6 +46,7 @@ class PlanetoidTask(Task):
     modality = "graphs"
     protocols = ("stitched_classification", "translation_fidelity", "similarity")
     in_default_suite = False
+    requires = ("graphs",)
     licence = "no licence stated by the authors (research use)"
     dataset: str
 

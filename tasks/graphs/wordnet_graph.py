@@ -1,7 +1,7 @@
 """The WordNet noun graph: node classification of synsets into their supersense, across GNN architectures
 and seeds (the relative-representations paper's cross-seed GNN setting, on offline data).
 
-Nodes are WordNet 3.0 noun synsets (Debian's `wordnet-base`, read by `bench.wordnet`); undirected edges join
+Nodes are WordNet 3.0 noun synsets (Debian's `wordnet-base`, read by `bench.data.wordnet`); undirected edges join
 synsets related by hypernymy/hyponymy (class and instance) or meronymy/holonymy (member, part, substance);
 the label is the synset's lexicographer file (25 noun supersenses and noun.Tops: 26 classes); node features
 are a binary bag of words of the gloss over its 1,000 most frequent non-stop-words (scikit-learn's
@@ -22,9 +22,10 @@ import torch
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.model_selection import train_test_split
 
-from bench import wordnet
+from bench.data import wordnet
+from bench.data.graph import Graph
+from bench.data.rosters import node_roster
 from bench.encoders import EncoderSpec
-from bench.gnn import Graph, node_roster
 from bench.tasks import Split, Task
 
 SAMPLE = 8000

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.encoders import ROSTER_28PX, EncoderSpec, trained_roster
+from bench.data.rosters import ROSTER_28PX
+from bench.encoders import EncoderSpec, trained_roster
 from bench.errors import BenchError
 from bench.tasks import Split, Task, grey_split
 
@@ -30,6 +31,8 @@ FILES = {
     "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
 }
 SUBSAMPLE = {"train": 6000, "test": 1000}
+#: a sample's id is its position in the official train split, then in the test split after the 60,000 train images
+FIRST_ID = {"train": 0, "test": 60_000}
 #: ImageNet networks whose weights ship in pip packages, frozen, fed the images upsampled to 112 × 112
 PRETRAINED = {"effnet-lite0": "efficientnet-lite0", "effnet-lite1": "efficientnet-lite1"}
 RESOLUTION = 112
@@ -88,7 +91,7 @@ class FashionMNIST(Task):
     def load_split(self, split: str) -> Split:
         images, labels = official(split)
         size = self.subsample[split] if self.subsample is not None else None
-        return grey_split(images, labels, np.arange(len(labels), dtype=np.int64), size)
+        return grey_split(images, labels, np.arange(len(labels), dtype=np.int64), size, FIRST_ID[split])
 
     def roster(self) -> list[EncoderSpec]:
         return trained_roster(ROSTER_28PX) + [

@@ -5,7 +5,7 @@ splits, every image, never downloaded here) from `$BENCH_TORCHVISION_DATA` (defa
 `torchvision/` folder), encoded by the frozen hub networks of the relative-representations and
 latent-translation papers: timm's RexNet-100, ViT-B/16, ViT-S/16 and the hybrid ViT-B/R50 at 384 px (timm's
 `vit_base_r50_s16_384`, formerly `vit_base_resnet50_384`), and OpenAI's CLIP ViT-B/32 image tower through
-open_clip. Weights come from `$BENCH_WEIGHTS/<encoder>.safetensors` or the libraries' caches (`bench.hub`).
+open_clip. Weights come from `$BENCH_WEIGHTS/<encoder>.safetensors` or the libraries' caches (`bench.encoders.hub`).
 Where the data or the weights are absent the cells are recorded `skipped` with how to provide them.
 Run: `python -m bench run --manifest benchmarks/vision-pretrained.toml --device cuda`.
 """
@@ -44,6 +44,8 @@ class TorchvisionTask(Task):
     #: the torchvision.datasets class and the folder it reads under the data root
     dataset: str
     folder: str
+    #: images in the official train split: test ids follow them (a sample's id is its position in train, then test)
+    train_size: int
 
     def load_split(self, split: str) -> Split:
         import torchvision.datasets
@@ -60,7 +62,8 @@ class TorchvisionTask(Task):
         images = torch.as_tensor(np.asarray(data.data))
         images = images.unsqueeze(1) if images.ndim == 3 else images.permute(0, 3, 1, 2)  # N×C×H×W
         labels = np.asarray(data.targets, dtype=np.int64)
-        return Split(images.float() / 255.0, labels, np.arange(len(labels), dtype=np.int64))
+        first = 0 if split == "train" else self.train_size
+        return Split(images.float() / 255.0, labels, np.arange(first, first + len(labels), dtype=np.int64))
 
     def roster(self) -> list[EncoderSpec]:
         return list(HUB_ROSTER)
@@ -69,7 +72,7 @@ class TorchvisionTask(Task):
 class MNISTPretrained(TorchvisionTask):
     name = "mnist-pretrained"
     n_classes = 10
-    dataset, folder = "MNIST", "MNIST/raw"
+    dataset, folder, train_size = "MNIST", "MNIST/raw", 60_000
     description = "MNIST (60,000 train / 10,000 test 28×28 digits) through pretrained hub encoders"
     provenance = "torchvision.datasets.MNIST (LeCun, Cortes and Burges)"
     licence = "CC BY-SA 3.0"
@@ -79,7 +82,7 @@ class MNISTPretrained(TorchvisionTask):
 class FashionMNISTPretrained(TorchvisionTask):
     name = "fashion-mnist-pretrained"
     n_classes = 10
-    dataset, folder = "FashionMNIST", "FashionMNIST/raw"
+    dataset, folder, train_size = "FashionMNIST", "FashionMNIST/raw", 60_000
     description = "Fashion-MNIST (60,000 train / 10,000 test) through pretrained hub encoders"
     provenance = "torchvision.datasets.FashionMNIST (Zalando Research, Xiao, Rasul and Vollgraf 2017)"
     licence = "MIT"
@@ -89,7 +92,7 @@ class FashionMNISTPretrained(TorchvisionTask):
 class CIFAR10Pretrained(TorchvisionTask):
     name = "cifar10-pretrained"
     n_classes = 10
-    dataset, folder = "CIFAR10", "cifar-10-batches-py"
+    dataset, folder, train_size = "CIFAR10", "cifar-10-batches-py", 50_000
     description = "CIFAR-10 (50,000 train / 10,000 test 32×32 colour images) through pretrained hub encoders"
     provenance = "torchvision.datasets.CIFAR10 (Krizhevsky 2009)"
     licence = "no licence stated by the authors (research use)"

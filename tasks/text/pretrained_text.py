@@ -1,6 +1,6 @@
 """The papers' pretrained text pairs, for full runs (not in the default suite).
 
-Encoders (`bench.hub`, mean-pooled last hidden states): BERT base cased and uncased, ELECTRA base
+Encoders (`bench.encoders.hub`, mean-pooled last hidden states): BERT base cased and uncased, ELECTRA base
 (discriminator) and RoBERTa base from Hugging Face, OpenAI's CLIP ViT-B/32 text tower through open_clip, and the
 packaged all-MiniLM-L6-v2 as a bridge to the default suite. Weights come from `$BENCH_WEIGHTS/<encoder>/` (a
 `save_pretrained` folder) or the libraries' caches; where absent, the cells are recorded `skipped` with how to
@@ -20,10 +20,11 @@ import pandas as pd
 import torch
 
 from bench.cache import data_folder
-from bench.encoders import TEXT_HUB_ROSTER, EncoderSpec
+from bench.data.corpus import Corpus, corpus
+from bench.data.rosters import TEXT_HUB_ROSTER
+from bench.encoders import EncoderSpec
 from bench.errors import Skipped
 from bench.tasks import Split, Task
-from bench.text import Corpus, corpus
 
 
 def data_root() -> Path:

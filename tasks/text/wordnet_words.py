@@ -18,17 +18,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 import numpy as np
 import torch
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-from torch import nn
 
-from bench import wordvectors
+from bench.data import wordnet
+from bench.data.corpus import Corpus
+from bench.data.rosters import word_vector_spec
 from bench.encoders import EncoderSpec
 from bench.tasks import Split, Task
-from bench.wordvectors import DIM, SETTINGS
 
 WORDS = 10_000
 TEST_WORDS = 2_000
@@ -43,18 +42,13 @@ class Vocabulary:
 @cache
 def vocabulary() -> Vocabulary:
     counts: dict[str, int] = {}
-    for sentence in wordvectors.gloss_sentences():
+    for sentence in wordnet.gloss_sentences():
         for w in sentence:
             counts[w] = counts.get(w, 0) + 1
     frequent = sorted((w for w in counts if w not in ENGLISH_STOP_WORDS), key=lambda w: (-counts[w], w))[:WORDS]
     split = np.full(len(frequent), "train", dtype=object)
     split[np.random.default_rng(0).choice(len(frequent), TEST_WORDS, replace=False)] = "test"
     return Vocabulary(tuple(frequent), split)
-
-
-def word_vectors(architecture: str, seed: int) -> tuple[nn.Module, dict[str, Any]]:
-    """Train one gensim model on the glosses; the task's words' vectors, and what was done."""
-    return wordvectors.word_vectors(architecture, seed, vocabulary().words)
 
 
 class WordNetWords(Task):
@@ -76,13 +70,10 @@ class WordNetWords(Task):
         rows = np.flatnonzero(v.split == split)
         return Split(torch.as_tensor(rows), np.zeros(len(rows), dtype=np.int64), rows)
 
-    def fit_encoder(self, spec: EncoderSpec) -> tuple[nn.Module, dict[str, Any]]:
-        return word_vectors(spec.architecture, spec.seed or 0)
+    def context(self) -> dict[str, Corpus]:
+        """The words, as the texts the word-vector spaces are read at."""
+        return {"corpus": Corpus.untokenised(vocabulary().words)}
 
     def roster(self) -> list[EncoderSpec]:
         seeds = {"word2vec-sg": (0, 1), "word2vec-cbow": (0,), "fasttext-sg": (0, 1)}
-        return [
-            EncoderSpec(f"{arch}-s{seed}", arch, DIM, kind="fitted", seed=seed, training=SETTINGS)
-            for arch, arch_seeds in seeds.items()
-            for seed in arch_seeds
-        ]
+        return [word_vector_spec(arch, seed) for arch, arch_seeds in seeds.items() for seed in arch_seeds]

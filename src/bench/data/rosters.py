@@ -1,0 +1,68 @@
+"""Encoder rosters that several tasks share (specs only: listing a roster builds nothing)."""
+
+from __future__ import annotations
+
+from bench.encoders.spec import EncoderSpec, trained_roster
+
+#: The trained-here roster of the 28 × 28 image tasks: architecture → (latent dim, epochs, seeds); three
+#: classifier architectures × three seeds and the MLP autoencoder × two.
+ROSTER_28PX = {
+    "mlp": (64, 20, (0, 1, 2)),
+    "cnn": (128, 10, (0, 1, 2)),
+    "resnet": (96, 8, (0, 1, 2)),
+    "mlp-ae": (32, 30, (0, 1)),
+}
+
+#: The papers' pretrained text encoders (hub; mean-pooled last hidden states), with the packaged MiniLM as a bridge
+#: to the default suite: BERT base cased/uncased, ELECTRA base, RoBERTa base, CLIP ViT-B/32's text tower.
+TEXT_HUB_ROSTER = (
+    EncoderSpec("bert-cased", "hf/bert-base-cased", 768, kind="hub"),
+    EncoderSpec("bert-uncased", "hf/bert-base-uncased", 768, kind="hub"),
+    EncoderSpec("electra", "hf/google/electra-base-discriminator", 768, kind="hub"),
+    EncoderSpec("roberta", "hf/roberta-base", 768, kind="hub"),
+    EncoderSpec("clip-text-b32", "open_clip/ViT-B-32:openai", 512, kind="hub", inputs={"tower": "text"}),
+    EncoderSpec("minilm-l6", "all-minilm-l6-v2", 384, kind="packaged"),
+)
+
+#: GNN architecture: latent dim; node encoders are trained full-batch for 200 epochs with Adam at 1e-2
+NODE_ARCHITECTURES = {"gcn": 64, "sage": 96, "gat": 128, "gin": 64}
+FULL_BATCH = 1_000_000
+
+
+def node_roster(seeds: tuple[int, ...] = (0, 1, 2), epochs: int = 200) -> list[EncoderSpec]:
+    """GCN, GraphSAGE, GAT and GIN × `seeds`, as trained-here specs of a node task."""
+    archs = {arch: (dim, epochs, seeds) for arch, dim in NODE_ARCHITECTURES.items()}
+    return trained_roster(archs, batch_size=FULL_BATCH, lr=1e-2)
+
+
+#: epochs of the log-mel encoders trained here
+AUDIO_EPOCHS = 10
+
+
+def spoken_words_roster() -> list[EncoderSpec]:
+    """The log-mel CNN and 1-D convolutional encoders trained here (seeds 0–2, 64-d) and Resemblyzer's speaker
+    encoder (packaged, 256-d)."""
+    trained = trained_roster({"mel-cnn": (64, AUDIO_EPOCHS, (0, 1, 2)), "mel-conv1d": (64, AUDIO_EPOCHS, (0, 1, 2))})
+    return [*trained, EncoderSpec("resemblyzer", "resemblyzer", 256, kind="packaged")]
+
+
+#: Whisper tiny.en (packaged: offline, but its 30 s window costs 0.3–0.7 s a recording on two CPU cores, 50 times
+#: the other audio encoders) and torchaudio's speech pipelines (kind `hub`: weights from $BENCH_WEIGHTS/<name>.pth or
+#: torch's hub cache).
+AUDIO_HUB_ROSTER = (
+    EncoderSpec("whisper-tiny-en", "whisper-tiny-en", 384, kind="packaged"),
+    EncoderSpec("wav2vec2-base", "torchaudio/WAV2VEC2_BASE", 768, kind="hub"),
+    EncoderSpec("hubert-base", "torchaudio/HUBERT_BASE", 768, kind="hub"),
+    EncoderSpec("wavlm-base", "torchaudio/WAVLM_BASE", 768, kind="hub"),
+)
+
+#: gensim settings of the word vectors fitted here (`bench.encoders.wordvectors`): 100-d, window 5, words seen at
+#: least 5 times, 20 epochs (the glosses are a small corpus: gensim's default 5 leaves the spaces unconverged), one
+#: worker thread (deterministic).
+WORD_VECTORS = {"vector_size": 100, "window": 5, "min_count": 5, "epochs": 20, "workers": 1}
+
+
+def word_vector_spec(architecture: str, seed: int) -> EncoderSpec:
+    """A word-vector space fitted here on WordNet's glosses (`word2vec-sg`, `word2vec-cbow`, `fasttext-sg`)."""
+    dim = WORD_VECTORS["vector_size"]
+    return EncoderSpec(f"{architecture}-s{seed}", architecture, dim, kind="fitted", seed=seed, training=WORD_VECTORS)
