@@ -2,6 +2,8 @@
 
 A reader, or a run resumed after its predecessor was killed, sees either the old file or the new one,
 never a part of one (durability across an operating-system crash, which would need fsync, is not sought).
+Files and folders get the permissions a plain `open` or `mkdir` would give them under the user's umask (the
+temporary ones are created private, 0600 / 0700).
 """
 
 from __future__ import annotations
@@ -15,6 +17,21 @@ from pathlib import Path
 from typing import Any
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+#: the process's umask, read once at import (reading it means setting it, which is not thread-safe)
+UMASK = _umask()
+
+
+def public(path: Path, folder: bool = False) -> None:
+    """Give a file (or folder) made private by `tempfile` the permissions the user's umask asks for."""
+    os.chmod(path, (0o777 if folder else 0o666) & ~UMASK)
+
+
 @contextmanager
 def atomic_path(path: Path, suffix: str = "") -> Iterator[Path]:
     """Yield a temporary path beside `path`; on success it replaces `path` in one step."""
@@ -24,6 +41,7 @@ def atomic_path(path: Path, suffix: str = "") -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        public(Path(tmp))
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -4,8 +4,7 @@ A space is stored as a folder `<root>/spaces/<task>/<encoder>/<split>-<fingerpri
 `labels.npy`, `ids.npy` and `meta.json` (with each file's SHA-256). The folder is assembled under a
 temporary name and renamed into place, so a reader never sees half a space; a folder whose checksums do
 not match is treated as absent and rebuilt. Reads memory-map `x.npy`. A checkpoint is one safetensors file
-`<root>/checkpoints/<task>/<encoder>-<fingerprint>.safetensors` whose metadata holds the SHA-256 of its
-tensors; one that does not load or does not match is removed and the encoder trained again. The root is
+`<root>/checkpoints/<task>/<encoder>-<fingerprint>.safetensors` (`bench.checkpoints`). The root is
 `$BENCH_CACHE`, or `~/.cache/latent-bench`.
 """
 
@@ -21,11 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
-from safetensors import SafetensorError
-from safetensors.torch import safe_open, save_file
 
-from bench.atomic import write_with
+from bench.atomic import public
 from bench.spaces import Space
 
 ARRAYS = ("x", "labels", "ids")
@@ -95,39 +91,6 @@ class SpaceCache:
         )
 
 
-def tensors_digest(state: dict[str, torch.Tensor]) -> str:
-    """SHA-256 over the tensors' names, dtypes, shapes and bytes, in name order."""
-    h = hashlib.sha256()
-    for name in sorted(state):
-        t = state[name].detach().cpu().contiguous()
-        h.update(f"{name}{t.dtype}{tuple(t.shape)}".encode())
-        h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes())
-    return h.hexdigest()
-
-
-def save_checkpoint(path: Path, state: dict[str, torch.Tensor]) -> None:
-    """Atomically write `state` as safetensors with its `tensors_digest` in the metadata."""
-    state = {k: v.detach().cpu().contiguous() for k, v in state.items()}
-    write_with(path, lambda tmp: save_file(state, str(tmp), metadata={"sha256": tensors_digest(state)}), ".safetensors")
-
-
-def load_checkpoint(path: Path) -> dict[str, torch.Tensor] | None:
-    """The checkpoint's tensors; None when absent, or when it does not load or its digest does not match
-    (the corrupt file is then removed, to be rebuilt). A checkpoint without a digest is trusted if it loads."""
-    if not path.is_file():
-        return None
-    try:
-        with safe_open(str(path), framework="pt") as f:
-            expected = (f.metadata() or {}).get("sha256")
-            state = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118 (a safetensors handle)
-        if expected is not None and tensors_digest(state) != expected:
-            raise ValueError("checksum mismatch")
-    except (SafetensorError, ValueError, OSError):
-        path.unlink(missing_ok=True)
-        return None
-    return state
-
-
 def save_array(array: np.ndarray) -> Callable[[Path], None]:
     """A writer for `store_folder`: the array as a .npy file (no pickled objects)."""
     return lambda path: np.save(path, array, allow_pickle=False)
@@ -143,6 +106,7 @@ def store_folder(folder: Path, files: dict[str, Callable[[Path], None]], meta: d
             write(tmp / name)
         checksums = {name: sha256_file(tmp / name) for name in files}
         (tmp / "meta.json").write_text(json.dumps({**meta, "sha256": checksums}, indent=1, sort_keys=True))
+        public(tmp, folder=True)
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(tmp, folder)
     finally:

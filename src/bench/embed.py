@@ -21,7 +21,8 @@ import torch
 from torch import nn
 
 from bench.atomic import write_json
-from bench.cache import SpaceCache, load_checkpoint, save_checkpoint
+from bench.cache import SpaceCache
+from bench.checkpoints import load_checkpoint, save_checkpoint
 from bench.encoders import EncoderSpec, fingerprint
 from bench.encoders.architectures import ARCHITECTURES, count_parameters
 from bench.encoders.build import build, builder, encode
@@ -29,6 +30,7 @@ from bench.encoders.training import TrainingConfig, evaluate, train
 from bench.errors import BenchError
 from bench.spaces import Space
 from bench.tasks import Task
+from bench.threads import single_thread
 
 
 class Embedder:
@@ -74,7 +76,7 @@ class Embedder:
             return model.eval()
         objective = ARCHITECTURES.get(spec.architecture).objective
         data = task.load_split("train")
-        with deterministic():
+        with deterministic(), single_thread():  # the same weights whatever the machine's core count
             seconds = train(
                 model, data.inputs, data.labels, objective, spec.seed or 0,
                 TrainingConfig.from_dict(spec.training), self.device,

@@ -6,6 +6,12 @@ cache (the embed phase has already built them, once, in the calling process); re
 caller, which writes each atomically. Cells are dispatched in groups sharing (task, target, anchor count,
 seed), so that a worker fits each head once. Every worker, and this process, scores with one BLAS/torch
 thread, so records are the same bit for bit whatever the number of processes.
+
+Stopping: when the caller stops (Ctrl-C, SIGTERM, an error), the pool's processes are terminated and the
+LocalCluster closed before the exception goes on; a pool process whose parent dies (SIGKILL) exits by itself.
+A Dask cluster started for the run listens on loopback only, with TLS between its scheduler, workers and client
+(certificates made for the run) and no dashboard; an existing cluster is reached with the `Security` of
+`--dask-security FILE` or of Dask's own configuration (`distributed.comm.tls`).
 """
 
 from __future__ import annotations
@@ -13,6 +19,9 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import threading
+import time
+import tomllib
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -26,6 +35,7 @@ from bench.cache import SpaceCache
 from bench.cells import Cell
 from bench.communicate import Communicator
 from bench.errors import BenchError
+from bench.threads import single_thread
 
 
 def groups(cells: list[Cell]) -> list[list[Cell]]:
@@ -42,19 +52,6 @@ def score_serially(communicator: Communicator, cells: list[Cell]) -> Iterator[di
                 yield communicator.run(cell)
 
 
-class single_thread:
-    """One torch thread and one BLAS thread inside the block (restored afterwards)."""
-
-    def __enter__(self) -> None:
-        self.threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        self.limits = threadpool_limits(limits=1)
-
-    def __exit__(self, *exc: object) -> None:
-        self.limits.restore_original_limits()
-        torch.set_num_threads(self.threads)
-
-
 _WORKER: Communicator | None = None
 
 
@@ -62,7 +59,26 @@ def _start_worker(cache_root: str, device: str, timeout_s: float | None) -> None
     global _WORKER
     torch.set_num_threads(1)
     threadpool_limits(limits=1)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _WORKER = Communicator(SpaceCache(Path(cache_root)), device, timeout_s)
+
+
+def _exit_with_parent(parent: int, every_s: float = 0.5) -> None:
+    """End this worker when the process that started it is gone (killed with SIGKILL: nothing else tells it)."""
+    while os.getppid() == parent:
+        time.sleep(every_s)
+    os._exit(1)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now: its queued groups are cancelled and its processes terminated (a running group is lost;
+    its cells have no record and are scored on the next run)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=10)
 
 
 def _score_group(group: list[Cell]) -> list[dict[str, Any]]:
@@ -78,13 +94,18 @@ def score_in_processes(
     context = multiprocessing.get_context("spawn")
     initargs = (str(cache.root), device, timeout_s)
     lost = 0
-    with ProcessPoolExecutor(jobs, context, initializer=_start_worker, initargs=initargs) as pool:
+    pool = ProcessPoolExecutor(jobs, context, initializer=_start_worker, initargs=initargs)
+    try:
         futures = {pool.submit(_score_group, g): len(g) for g in groups(cells)}
         for future in as_completed(futures):
             try:
                 yield from future.result()
             except BrokenProcessPool:
                 lost += futures[future]
+    except BaseException:  # stopped (Ctrl-C, SIGTERM) or failed: no process may outlive the run
+        _terminate(pool)
+        raise
+    pool.shutdown(wait=True)
     if lost:
         raise BenchError(f"a scoring process died; {lost} cells have no record: run again to resume them")
 
@@ -104,19 +125,66 @@ def _score_group_on_dask(
         return [_DASK_WORKERS[key].run(cell) for cell in group]
 
 
-def score_on_dask(
-    cells: list[Cell], address: str | None, cache: SpaceCache, device: str, timeout_s: float | None = None
-) -> Iterator[dict[str, Any]]:
-    """Records as groups finish on the Dask cluster at `address` (e.g. `tcp://10.0.0.5:8786`), or on a
-    `LocalCluster` of one single-threaded worker process per CPU started for the call and closed after it.
-    The scheduler reruns the group of a worker that dies on another worker."""
+def dask_security(path: Path | None):
+    """The `distributed.Security` to reach a cluster: from a TOML file naming `ca`, `cert` and `key` (PEM files,
+    relative to the file's folder; TLS required), or else Dask's own configuration (`distributed.comm.tls`)."""
+    from distributed.security import Security
+
+    if path is None:
+        return Security()
     try:
-        from dask.distributed import Client, LocalCluster, as_completed
+        settings = tomllib.loads(Path(path).read_text())
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise BenchError(f"--dask-security {path}: not a readable TOML file ({e})") from None
+    if missing := [k for k in ("ca", "cert", "key") if not isinstance(settings.get(k), str)]:
+        raise BenchError(f"--dask-security {path}: needs {', '.join(missing)} (paths of PEM files)")
+    files = {k: Path(path).parent / settings[k] for k in ("ca", "cert", "key")}
+    if absent := [str(f) for f in files.values() if not f.is_file()]:
+        raise BenchError(f"--dask-security {path}: {', '.join(absent)} not found")
+    return Security(
+        tls_ca_file=str(files["ca"]), tls_client_cert=str(files["cert"]), tls_client_key=str(files["key"]),
+        require_encryption=True,
+    )  # fmt: skip
+
+
+def local_cluster():
+    """A cluster for one run: one single-threaded worker process per CPU, on loopback, no dashboard, and TLS with
+    certificates made for it."""
+    from distributed import LocalCluster
+    from distributed.security import Security
+
+    return LocalCluster(
+        n_workers=os.cpu_count() or 1, threads_per_worker=1, host="127.0.0.1", dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, protocol="tls://", security=Security.temporary(),
+    )  # fmt: skip
+
+
+def score_on_dask(
+    cells: list[Cell],
+    address: str | None,
+    cache: SpaceCache,
+    device: str,
+    timeout_s: float | None = None,
+    security: Path | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Records as groups finish on the Dask cluster at `address` (e.g. `tls://10.0.0.5:8786`, reached with
+    `dask_security(security)`), or on a `local_cluster()` started for the call and closed after it. The scheduler
+    reruns the group of a worker that dies on another worker."""
+    try:
+        import dask
+        from dask.distributed import Client, as_completed
     except ModuleNotFoundError:
         raise BenchError("the dask executor needs dask.distributed: pip install 'latent-bench[dask]'") from None
-    cluster = None if address else LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1)
+    secure = dask_security(security) if address else None
+    if address and address.startswith("tls://") and secure.get_connection_args("client").get("ssl_context") is None:
+        raise BenchError(
+            f"{address} speaks TLS: give its certificates with --dask-security FILE (or Dask's own "
+            "distributed.comm.tls configuration)"
+        )
+    cluster = None if address else local_cluster()
     try:
-        with Client(address or cluster, timeout="30s") as client:
+        timeout = dask.config.get("distributed.comm.timeouts.connect")
+        with Client(address or cluster, timeout=timeout, security=secure or cluster.security) as client:
             args = (str(cache.root), device, timeout_s)
             futures = [client.submit(_score_group_on_dask, g, *args, pure=False) for g in groups(cells)]
             for future in as_completed(futures):

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.atomic import write_json
-from bench.cells import Cell
+from bench.cells import Cell, cell_fields
 from bench.registry import project_home
 
 
@@ -24,15 +24,37 @@ def write_record(results: Path, record: dict[str, Any]) -> None:
     write_json(Path(results) / "records" / record["task"] / f"{record['id']}.json", record)
 
 
-def read_records(results: Path) -> list[dict[str, Any]]:
-    """Every record under `results`, in a stable order; unreadable files are reported, not fatal."""
-    out = []
+def read_record(path: Path) -> dict[str, Any] | None:
+    """The record in `path`; None when the file does not hold one (it does not parse — truncated or empty, as a
+    partial copy leaves it — or its id is not its file name, or it lacks its cell's fields)."""
+    try:
+        record = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("id") != Path(path).stem:
+        return None
+    try:
+        cell_fields(record)
+    except KeyError:
+        return None
+    return record
+
+
+def scan_records(results: Path) -> tuple[list[dict[str, Any]], list[Path]]:
+    """Every record under `results`, in a stable order, and the files there that do not hold one."""
+    records, unreadable = [], []
     for path in sorted((Path(results) / "records").glob("*/*.json")):
-        try:
-            out.append(json.loads(path.read_text()))
-        except (OSError, json.JSONDecodeError):
-            continue
-    return out
+        record = read_record(path)
+        if record is None:
+            unreadable.append(path)
+        else:
+            records.append(record)
+    return records, unreadable
+
+
+def read_records(results: Path) -> list[dict[str, Any]]:
+    """Every readable record under `results`, in a stable order."""
+    return scan_records(results)[0]
 
 
 @functools.cache

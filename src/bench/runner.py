@@ -22,11 +22,11 @@ from bench.atomic import write_json
 from bench.cache import SpaceCache
 from bench.cells import Cell, cell_fields
 from bench.communicate import Communicator, base_record, finish, one_line
-from bench.errors import Skipped, UnknownName
+from bench.errors import BenchError, Skipped, UnknownName
 from bench.executors import score_in_processes, score_on_dask, score_serially
 from bench.manifest import Manifest
 from bench.plugins import get_method_class, get_task, plugins
-from bench.records import record_path, write_record
+from bench.records import read_record, record_path, write_record
 
 
 @dataclass(frozen=True)
@@ -51,27 +51,53 @@ def _select(kind: str, wanted: Iterable[str], known: list[str], star: list[str] 
     return wanted
 
 
+def _filtered(kind: str, wanted: frozenset[str], selected: list[str], registered: list[str], where: str) -> list[str]:
+    """`selected` restricted to `wanted` (`--task`, `--method`); a name that is registered but not in the manifest,
+    or not registered at all (with the closest names), is an error."""
+    for name in sorted(wanted):
+        if name in registered and name not in selected:
+            raise BenchError(f"--{kind} {name} is not in {where}: it runs {', '.join(selected)}")
+        if name not in registered:
+            raise UnknownName(kind, name, registered)
+    return [n for n in selected if n in wanted]
+
+
+def _matched(option: str, wanted: frozenset[int], present: Iterable[int], where: str) -> None:
+    """Every value of a numeric filter must be one the manifest runs."""
+    present = sorted(set(present))
+    if missing := sorted(wanted - set(present)):
+        runs = ", ".join(map(str, present)) or "none"
+        raise BenchError(f"{option} {','.join(map(str, missing))} matches nothing in {where}: it runs {runs}")
+
+
 def resolve(manifest: Manifest, filters: Filters = Filters()) -> list[Cell]:
-    """The manifest's cells, restricted by `filters`; unknown names raise with a suggestion."""
+    """The manifest's cells, restricted by `filters`; unknown names raise with a suggestion, and a filter that
+    matches nothing in the manifest is an error naming what it holds."""
     p = plugins()
+    where = f"manifest {manifest.name!r}"
     suite = [n for n in p.tasks.names() if p.tasks.get(n).in_default_suite]
     tasks = _select("task", manifest.tasks, p.tasks.names(), star=suite)
     methods = _select("method", manifest.methods, p.methods.names())
     if filters.tasks:
-        tasks = [t for t in tasks if t in _select("task", filters.tasks, tasks)]
+        tasks = _filtered("task", filters.tasks, tasks, p.tasks.names(), where)
     if filters.methods:
-        methods = [m for m in methods if m in _select("method", filters.methods, methods)]
+        methods = _filtered("method", filters.methods, methods, p.methods.names(), where)
+    if filters.anchors:
+        _matched("--anchors", filters.anchors, (k for k, _ in manifest.budgets()), where)
+    if filters.seeds:
+        _matched("--seeds", filters.seeds, (s for _, s in manifest.budgets()), where)
     budgets = [
         (k, s)
         for k, s in manifest.budgets()
         if (not filters.anchors or k in filters.anchors) and (not filters.seeds or s in filters.seeds)
     ]
-    cells = []
+    cells, seen_encoders = [], set()
     for task_name in tasks:
         task = get_task(task_name)
         opts = manifest.task_options(task_name)
         roster = [s.name for s in task.roster()]
         encoders = _select(f"encoder of task {task_name!r}", opts.encoders or roster, roster)
+        seen_encoders |= set(encoders)
         if filters.encoders:
             encoders = [e for e in encoders if e in filters.encoders]
         chosen = set(encoders)
@@ -89,6 +115,18 @@ def resolve(manifest: Manifest, filters: Filters = Filters()) -> list[Cell]:
                 for src, tgt in pairs
                 for k, s in runs
             ]
+    for name in sorted(filters.encoders or ()):
+        if name not in seen_encoders:
+            close = UnknownName("encoder", name, seen_encoders).suggestions
+            hint = (
+                f"; did you mean {', '.join(map(repr, close))}?"
+                if close
+                else f"; they are {', '.join(sorted(seen_encoders))}"
+            )
+            of = f"the tasks {', '.join(tasks)} of {where}" if filters.tasks else f"the tasks of {where}"
+            raise BenchError(f"--encoder {name} matches no encoder of {of}{hint}")
+    if not cells and filters != Filters():
+        raise BenchError(f"the filters together select no cell of {where} (each matches something on its own)")
     return cells
 
 
@@ -99,11 +137,13 @@ class Summary:
     statuses: Counter = field(default_factory=Counter)
     seconds: dict[str, float] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    unreadable: int = 0
 
     def line(self) -> str:
         done = ", ".join(f"{n} {s}" for s, n in sorted(self.statuses.items())) or "nothing to do"
         secs = ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items())
-        return f"{self.cells} cells: {self.skipped_existing} already recorded; ran: {done} ({secs})"
+        redone = f" ({self.unreadable} unreadable record files redone)" if self.unreadable else ""
+        return f"{self.cells} cells: {self.skipped_existing} already recorded{redone}; ran: {done} ({secs})"
 
 
 class Runner:
@@ -126,13 +166,14 @@ class Runner:
         executor: str = "local",
         address: str | None = None,
         retry_failed: bool = False,
+        dask_security: Path | None = None,
     ) -> Summary:
         """Score the cells that have no record yet (and those whose record failed, with `retry_failed`; all of
         them with `force`): `local`, in this process or in `jobs` processes; `dask`, on the Dask cluster at
         `address` (a local one when None)."""
         summary = Summary(cells=len(cells))
         remove_partial_records(self.results)
-        todo = [c for c in cells if force or self.unscored(c, retry_failed)]
+        todo, summary.unreadable = self.select(cells, force, retry_failed)
         summary.skipped_existing = len(cells) - len(todo)
         start = time.perf_counter()
         broken = self.embed(todo)
@@ -149,7 +190,8 @@ class Runner:
                 runnable.append(cell)
         timeout_s = self.communicator.timeout_s
         if executor == "dask":
-            scored = score_on_dask(runnable, address, self.cache, self.device, timeout_s) if runnable else iter(())
+            args = (runnable, address, self.cache, self.device, timeout_s, dask_security)
+            scored = score_on_dask(*args) if runnable else iter(())
         elif jobs > 1 and len(runnable) > 1:
             scored = score_in_processes(runnable, jobs, self.cache, self.device, timeout_s)
         else:
@@ -165,9 +207,18 @@ class Runner:
         summary.seconds["communicate"] = time.perf_counter() - start
         return summary
 
-    def unscored(self, cell: Cell, retry_failed: bool) -> bool:
-        path = record_path(self.results, cell)
-        return not path.is_file() or (retry_failed and read_json(path).get("status") == "failed")
+    def select(self, cells: list[Cell], force: bool = False, retry_failed: bool = False) -> tuple[list[Cell], int]:
+        """The cells to score: those without a readable record (a file that does not parse or is not its cell's
+        record counts as none), those whose record failed with `retry_failed`, all with `force`; and how many
+        record files were unreadable."""
+        todo, unreadable = [], 0
+        for cell in cells:
+            path = record_path(self.results, cell)
+            record = read_record(path) if path.is_file() else None
+            unreadable += path.is_file() and record is None
+            if force or record is None or (retry_failed and record["status"] == "failed"):
+                todo.append(cell)
+        return todo, unreadable
 
     def embed(self, cells: list[Cell]) -> dict[tuple[str, str], BaseException]:
         """Build every space the cells need, once each; returns the encoders that could not be built."""

@@ -1,5 +1,5 @@
 """The CI manifest end to end through the command line (real data, real training, fewer encoders),
-and the papers' findings in direction on it; rerun, determinism, resume after SIGKILL."""
+and the papers' findings in direction on it; rerun, determinism, a run stopped by SIGKILL or SIGTERM."""
 
 from __future__ import annotations
 
@@ -125,22 +125,36 @@ def test_cpu_determinism_from_scratch(ci_run, tmp_path) -> None:
     assert all(again[i] == reference[i] for i in again)
 
 
-def test_resume_after_sigkill_loses_and_duplicates_nothing(ci_run, cache_dir, tmp_path) -> None:
+def test_stopping_a_run_leaves_no_process_and_loses_or_duplicates_nothing(ci_run, cache_dir, tmp_path) -> None:
+    """SIGKILL (nothing can be cleaned up: the scoring processes notice their parent is gone and exit), then
+    SIGTERM (handled like Ctrl-C: the pool is shut down, exit status 143 with how to resume); the rerun completes
+    the cells, and the records equal an uninterrupted run's."""
+    import psutil
+
     root, _ = ci_run
     results = tmp_path / "results"
     args = [sys.executable, "-m", "bench", "run", "--manifest", str(CI_MANIFEST), "--results", str(results),
-            "--quiet", "--no-leaderboard"]  # fmt: skip
+            "--quiet", "--no-leaderboard", "--jobs", "2"]  # fmt: skip
     env = os.environ | {"BENCH_CACHE": str(cache_dir)}
-    for kill_after in (20, 70, 130):
-        proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for kill_after, sig in ((20, signal.SIGKILL), (90, signal.SIGTERM)):
+        proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         deadline = time.time() + 120
         while len(list((results / "records").glob("*/*.json"))) < kill_after and proc.poll() is None:
             assert time.time() < deadline
             time.sleep(0.05)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        children = psutil.Process(proc.pid).children(recursive=True)
+        assert len(children) >= 2  # the scoring processes
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+        alive = psutil.wait_procs(children, timeout=10)[1]
+        assert not alive, f"{len(alive)} processes outlived the run ({sig.name})"
+        if sig == signal.SIGTERM:
+            assert proc.returncode == 143
+            assert err.strip().splitlines()[-1] == (
+                "stopped by SIGTERM: finished cells are recorded; rerun the same command to resume"
+            )
     done = len(list((results / "records").glob("*/*.json")))
-    assert 130 <= done < CI_CELLS, done
+    assert 90 <= done < CI_CELLS, done
     proc = bench("run", "--manifest", str(CI_MANIFEST), "--results", str(results), "--quiet", cache=cache_dir)
     assert f"{CI_CELLS} cells: {done} already recorded" in proc.stdout
     files = list((results / "records").rglob("*"))

@@ -77,6 +77,7 @@ def test_failing_methods_are_recorded_and_the_sweep_completes(tmp_path, monkeypa
     ("args", "message"),
     [
         (["--task", "digit"], "error: unknown task 'digit'; did you mean 'digits'?"),
+        (["--task", "glyphs"], "error: --task glyphs is not in manifest 'ci': it runs digits"),
         (
             ["--method", "procrustse"],
             "error: unknown method 'procrustse'; did you mean 'procrustes', 'gw-procrustes', 'product-sum'?",

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 import torch
 
-from bench.encoders.build import EXTRAS, build, builder, missing_extra
+from bench.encoders.build import build, builder
+from bench.encoders.extras import EXTRAS, missing_extra
 from bench.encoders.training import TrainingConfig
 from bench.errors import Skipped
 from bench.plugins import get_task, plugins

@@ -9,7 +9,8 @@ import torch
 from safetensors.torch import save_file
 
 from bench.atomic import write_json
-from bench.cache import SpaceCache, load_checkpoint, save_checkpoint
+from bench.cache import SpaceCache
+from bench.checkpoints import load_checkpoint, save_checkpoint
 from bench.embed import Embedder
 from bench.errors import BenchError
 from bench.plugins import get_task

@@ -15,7 +15,7 @@ SOURCE = Path(bench.__file__).parent
 LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "foundation": (
         ("bench.errors", "bench.atomic", "bench.spaces", "bench.deadline", "bench.registry", "bench.cache",
-         "bench.metrics", "bench.preprocessing"),
+         "bench.checkpoints", "bench.metrics", "bench.preprocessing", "bench.threads"),
         (),
     ),
     "specs": (("bench.encoders.spec",), ("foundation",)),
@@ -31,7 +31,8 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("foundation", "specs", "contracts"),
     ),
     "run": (
-        ("bench.embed", "bench.communicate", "bench.executors", "bench.runner", "bench.scaffold"),
+        ("bench.embed", "bench.communicate", "bench.executors", "bench.runner", "bench.scaffold", "bench.plan",
+         "bench.listing"),
         ("foundation", "specs", "data", "encoders", "contracts", "suite"),
     ),
     "report": (("bench.report",), ("foundation", "contracts", "suite")),

@@ -14,7 +14,6 @@ known without importing anything.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,20 +22,11 @@ import torch
 from torch import Tensor, nn
 
 from bench.encoders.architectures import ARCHITECTURES
+from bench.encoders.extras import missing_extra
 from bench.encoders.spec import KINDS, EncoderSpec
 from bench.encoders.training import seeded_init
-from bench.errors import BenchError, UnknownName
+from bench.errors import Skipped, UnknownName
 from bench.registry import Registry
-
-#: The optional extras (`pip install 'latent-bench[<extra>]'`) and the modules whose presence tells they are there.
-EXTRAS = {
-    "audio": ("torchaudio", "soundfile"),
-    "graphs": ("torch_geometric",),
-    "text": ("transformers", "gensim", "onnxruntime"),
-    "images": ("timm",),
-    "hub": ("timm", "open_clip", "transformers"),
-    "dask": ("distributed",),
-}
 
 
 @dataclass(frozen=True)
@@ -122,10 +112,10 @@ def builder(spec: EncoderSpec) -> Builder:
 
 
 def build(spec: EncoderSpec, **context: Any) -> nn.Module:
-    """The encoder of `spec` (see the module's docstring); a missing extra is a one-line error naming it."""
+    """The encoder of `spec` (see the module's docstring); `Skipped`, naming it, when its extra is not installed."""
     b = builder(spec)
     if missing := missing_extra(b.extra):
-        raise BenchError(f"encoder {spec.name!r} needs the {missing!r} extra: pip install 'latent-bench[{missing}]'")
+        raise Skipped(f"encoder {spec.name!r} needs the {missing!r} extra: pip install 'latent-bench[{missing}]'")
     return b(spec, **context)
 
 
@@ -133,15 +123,6 @@ def _trained(spec: EncoderSpec, input_shape: tuple[int, ...] = (), n_classes: in
     """A trained-here architecture initialised from the spec's seed (untrained)."""
     seeded_init(spec.seed or 0)
     return ARCHITECTURES.get(spec.architecture).build(input_shape, spec.dim, n_classes, **context)
-
-
-def missing_extra(extra: str | None) -> str | None:
-    """`extra` when one of its modules cannot be imported here (looked up, not imported), else None."""
-    if extra is None:
-        return None
-    if extra not in EXTRAS:
-        raise UnknownName("extra", extra, EXTRAS)
-    return extra if any(importlib.util.find_spec(m) is None for m in EXTRAS[extra]) else None
 
 
 @torch.inference_mode()

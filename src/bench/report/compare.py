@@ -47,7 +47,8 @@ def paired(a: pd.DataFrame, b: pd.DataFrame, metric: str) -> pd.DataFrame:
     return a[[*keys, metric]].merge(b[[*keys, metric]], on=keys, suffixes=("_a", "_b"))
 
 
-def summary_row(d: np.ndarray) -> list[object]:
+def summary(d: np.ndarray) -> dict[str, object]:
+    """Mean of the paired differences with its 95 % t-interval, wins / ties / losses and the Wilcoxon p-value."""
     n = len(d)
     mean = float(d.mean())
     half = float(stats.t.ppf(0.975, n - 1) * d.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
@@ -55,41 +56,53 @@ def summary_row(d: np.ndarray) -> list[object]:
     p = float(stats.wilcoxon(nonzero).pvalue) if len(nonzero) >= 6 else float("nan")
     significant = np.isfinite(p) and p < ALPHA
     verdict = ("better" if mean > 0 else "worse") if significant else "no significant difference"
-    return [n, f"{mean:+.4f}", f"±{half:.4f}", f"{(d > 0).sum()}/{(d == 0).sum()}/{(d < 0).sum()}", f"{p:.2g}", verdict]
+    return {
+        "paired_cells": n, "mean_diff": mean, "ci_low": mean - half, "ci_high": mean + half,
+        "wins": int((d > 0).sum()), "ties": int((d == 0).sum()), "losses": int((d < 0).sum()),
+        "wilcoxon_p": p, "verdict": verdict,
+    }  # fmt: skip
 
 
-def compare(df: pd.DataFrame, method: str, against: list[str] | None = None) -> str:
-    """The comparison tables, one per task, as markdown."""
+def comparisons(df: pd.DataFrame, method: str, against: list[str] | None = None) -> pd.DataFrame:
+    """One row per task, other method and anchor count: the paired differences of the task's main score."""
     methods = sorted(df["method"].unique())
     for name in [method, *(against or [])]:
         if name not in methods:
             raise UnknownName("method with records", name, methods)
     others = against or [m for m in methods if m != method]
-    free = anchor_free(df)
-    out = []
+    rows = []
     for task, tdf in df.groupby("task", sort=True):
         main = task_meta(task)["main"]
         ok = cross_ok(tdf).dropna(subset=[main])
         mine = ok[ok["method"] == method]
-        rows = []
         for other in others:
             pairs = paired(mine, ok[ok["method"] == other], main)
             for k, g in pairs.groupby("anchors", sort=True):
                 d = (g[f"{main}_a"] - g[f"{main}_b"]).to_numpy()
-                rows.append([other + (" (no anchors)" if other in free else ""), k, *summary_row(d)])
-        if rows:
-            headers = [
-                "against",
-                "anchors",
-                "paired cells",
-                "mean diff",
-                "95% CI",
-                "wins/ties/losses",
-                "Wilcoxon p",
-                "",
-            ]
-            title = f"## {task}: {method}{' (no anchors)' if method in free else ''} − other, `{main}`"
-            out += [title, "", tabulate(rows, headers, tablefmt="github", disable_numparse=True), ""]
-    if not out:
+                rows.append({"task": task, "metric": main, "method": method, "against": other, "anchors": k,
+                             **summary(d)})  # fmt: skip
+    if not rows:
         raise BenchError(f"no paired cross-pair cells of {method} with {', '.join(others)}")
+    return pd.DataFrame(rows)
+
+
+def compare(df: pd.DataFrame, method: str, against: list[str] | None = None, fmt: str = "markdown") -> str:
+    """The comparison as markdown tables (one per task), or as one CSV or JSON table."""
+    table = comparisons(df, method, against)
+    if fmt == "csv":
+        return table.to_csv(index=False, float_format="%.6g").rstrip()
+    if fmt == "json":
+        return table.to_json(orient="records", indent=1)
+    free = anchor_free(df)
+    out = []
+    headers = ["against", "anchors", "paired cells", "mean diff", "95% CI", "wins/ties/losses", "Wilcoxon p", ""]
+    for task, t in table.groupby("task", sort=True):
+        rows = [
+            [r.against + (" (no anchors)" if r.against in free else ""), r.anchors, r.paired_cells,
+             f"{r.mean_diff:+.4f}", f"±{(r.ci_high - r.ci_low) / 2:.4f}", f"{r.wins}/{r.ties}/{r.losses}",
+             f"{r.wilcoxon_p:.2g}", r.verdict]
+            for r in t.itertuples()
+        ]  # fmt: skip
+        title = f"## {task}: {method}{' (no anchors)' if method in free else ''} − other, `{t['metric'].iloc[0]}`"
+        out += [title, "", tabulate(rows, headers, tablefmt="github", disable_numparse=True), ""]
     return "\n".join(out).rstrip()

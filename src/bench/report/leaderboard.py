@@ -213,6 +213,7 @@ def document(df: pd.DataFrame, results: Path, out: Path) -> list[Block]:
             f"[`{table_link}`]({table_link})). Do not edit by hand."
         ),
         Text(f"Records: {len(df)} cells — {status_counts(df)}. Code revisions: {revisions}."),
+        *unreadable_note(df.attrs.get("unreadable", [])),
         Text(
             "Scores are means ± standard deviations over seeds and over *cross* pairs (source ≠ target) of the "
             "cells that ran (`ok`); `n/a` marks a method not applicable there (e.g. `absolute` between spaces of "
@@ -248,6 +249,15 @@ def document(df: pd.DataFrame, results: Path, out: Path) -> list[Block]:
     for task, tdf in df.groupby("task", sort=True):
         blocks += task_section(task, tdf, results, fig_dir / task)
     return blocks
+
+
+def unreadable_note(files: list[str]) -> list[Block]:
+    """A warning naming the record files that could not be read (left out of every table)."""
+    if not files:
+        return []
+    named = ", ".join(f"`{f}`" for f in files[:10]) + (f" and {len(files) - 10} more" if len(files) > 10 else "")
+    return [Text(f"**{len(files)} record files could not be read and are left out** (run the same command again to "
+                 f"redo their cells): {named}.")]  # fmt: skip
 
 
 def status_counts(df: pd.DataFrame) -> str:

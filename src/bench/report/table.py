@@ -11,7 +11,7 @@ import pandas as pd
 from bench.atomic import write_with
 from bench.cells import Cell, cell_fields
 from bench.plugins import plugins
-from bench.records import read_records
+from bench.records import scan_records
 
 ID_COLUMNS = [
     "id", "task", "task_version", "modality", "source", "target", "pair_kind", "source_architecture",
@@ -61,12 +61,15 @@ def current(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def collect(results: Path) -> pd.DataFrame:
-    """The tidy table of every record under `results`.
+    """The tidy table of every record under `results`; the record files that could not be read are named in
+    `df.attrs["unreadable"]`.
 
     Also written to `results/results.csv` without the timings and run columns, so that the committed
     table changes only when results do.
     """
-    df = tidy(current(read_records(results)))
+    records, unreadable = scan_records(results)
+    df = tidy(current(records))
+    df.attrs["unreadable"] = [str(p.relative_to(results)) for p in unreadable]
     stable = df.drop(columns=[c for c in [*TIMING_COLUMNS, *RUN_COLUMNS] if c in df])
     write_with(Path(results) / "results.csv", lambda tmp: stable.to_csv(tmp, index=False, float_format="%.6g"), ".csv")
     return df
