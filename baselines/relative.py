@@ -19,6 +19,7 @@ class Relative(AnchorProjector):
     reference = (
         "Moschella, Maiorca et al., Relative representations enable zero-shot latent space communication, ICLR 2023"
     )
+    own_decoder = "relative"
 
     def project(self, x: Tensor, anchors: Tensor) -> Tensor:
         return cosine(x, anchors)

@@ -102,6 +102,10 @@ def parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     run.add_argument("--device", default="cpu", help="torch device for the embed and communicate phases")
     run.add_argument(
+        "--dtype", choices=["float32", "float64"], default="float32",
+        help="precision of the communicate phase (default float32; float64 to check a result does not depend on it)",
+    )  # fmt: skip
+    run.add_argument(
         "-j", "--jobs", type=processes, default=os.cpu_count() or 1,
         help="processes scoring cells (default: one per CPU; records are identical for any value)",
     )  # fmt: skip
@@ -188,7 +192,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise BenchError(f"{e} ({len(broken)} plug-in(s) failed to import: {broken[0]})") from None
         raise
     results, out = paths(args)
-    runner = Runner(results, SpaceCache(args.cache), args.device, progress=not args.quiet, timeout_s=args.timeout)
+    runner = Runner(
+        results, SpaceCache(args.cache), args.device, progress=not args.quiet, timeout_s=args.timeout, dtype=args.dtype
+    )
     if args.dry_run:
         from bench.plan import describe, make_plan
 
@@ -254,7 +260,13 @@ def write_leaderboard(results: Path, out: Path, html: bool = False) -> None:
             f"warning: {len(unreadable)} unreadable record files left out (the leaderboard names them)", file=sys.stderr
         )
     written = write(table, results, out, html)
-    print(f"wrote {', '.join(map(str, written))} and {results / 'results.csv'}")
+    if table.attrs.get("source") == "table":
+        print(f"wrote {', '.join(map(str, written))} from {results / 'results.csv'} (no records under {results})")
+    elif lost := table.attrs.get("kept_table"):
+        print(f"wrote {', '.join(map(str, written))}; kept {results / 'results.csv'} as it is: it holds {lost} cells "
+              "whose record files are absent here")  # fmt: skip
+    else:
+        print(f"wrote {', '.join(map(str, written))} and {results / 'results.csv'}")
 
 
 def on_sigterm(signum: int, frame: object) -> None:

@@ -1,4 +1,5 @@
-"""Cells — `(task, source encoder, target encoder, method, anchor count, seed)` — and their anchors."""
+"""Cells — `(task, source encoder, target encoder, method, anchor count, seed[, unpaired setting])` — and the
+samples they give a method: anchors, and unpaired samples for the methods that use them."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ from bench.errors import NotApplicable
 UNPAIRED = 500
 
 #: Bumped whenever the protocols or metrics change in a way that changes recorded numbers.
-PROTOCOLS_VERSION = "2"
+PROTOCOLS_VERSION = "3"
+
+#: How unpaired samples are drawn for the methods that use them (a cell parameter): `shared`, the same train
+#: samples on both sides with the correspondence hidden (each side independently shuffled) — the setting of the
+#: functional-maps and bootstrapping papers; `disjoint`, two disjoint halves of the train split, so that no
+#: sample has a partner on the other side — the strict setting.
+UNPAIRED_SETTINGS = ("shared", "disjoint")
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,8 @@ class Cell:
     seed: int
     task_version: str = "1"
     method_version: str = "1"
+    #: the unpaired setting (UNPAIRED_SETTINGS) of a method that uses unpaired samples; "" for the others
+    unpaired: str = ""
 
     @property
     def id(self) -> str:
@@ -35,12 +44,13 @@ class Cell:
         return digest(asdict(self), PROTOCOLS_VERSION)[:20]
 
     def label(self) -> str:
-        return f"{self.task}: {self.source}→{self.target} {self.method} k={self.anchors} seed={self.seed}"
+        setting = f" unpaired={self.unpaired}" if self.unpaired else ""
+        return f"{self.task}: {self.source}→{self.target} {self.method} k={self.anchors} seed={self.seed}{setting}"
 
 
 def cell_fields(record: dict[str, Any]) -> dict[str, Any]:
-    """The cell's own fields out of a record."""
-    return {f.name: record[f.name] for f in fields(Cell)}
+    """The cell's own fields out of a record (`unpaired` may be absent: "")."""
+    return {f.name: record[f.name] if f.name != "unpaired" else record.get("unpaired", "") for f in fields(Cell)}
 
 
 def draw_anchors(train_ids: np.ndarray, count: int, seed: int) -> np.ndarray:
@@ -51,9 +61,17 @@ def draw_anchors(train_ids: np.ndarray, count: int, seed: int) -> np.ndarray:
     return np.sort(train_ids)[rng.choice(len(train_ids), size=count, replace=False)]
 
 
-def draw_unpaired(train_ids: np.ndarray, seed: int, size: int = UNPAIRED) -> tuple[np.ndarray, np.ndarray]:
-    """Two disjoint sets of train-split ids, one per side, `size` each (at most half the split), in
-    independent random orders: no sample is seen by both sides, and no order is shared."""
+def draw_unpaired(
+    train_ids: np.ndarray, seed: int, setting: str = "disjoint", size: int = UNPAIRED
+) -> tuple[np.ndarray, np.ndarray]:
+    """Train-split ids for each side, `size` each, in independent random orders. `disjoint`: two disjoint sets
+    (at most half the split each), so no sample is seen by both sides; `shared`: the same `size` samples on both
+    sides, each side in its own order, so a true partner exists but is not given."""
+    if setting not in UNPAIRED_SETTINGS:
+        raise NotApplicable(f"unknown unpaired setting {setting!r}; known: {', '.join(UNPAIRED_SETTINGS)}")
     ids = np.sort(train_ids)[np.random.default_rng([seed, 1]).permutation(len(train_ids))]
-    size = min(size, len(ids) // 2)
-    return ids[:size], ids[size : 2 * size]
+    if setting == "disjoint":
+        size = min(size, len(ids) // 2)
+        return ids[:size], ids[size : 2 * size]
+    chosen = ids[: min(size, len(ids))]
+    return chosen, chosen[np.random.default_rng([seed, 2]).permutation(len(chosen))]

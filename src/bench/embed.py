@@ -5,10 +5,12 @@
 2. build: `bench.encoders.build` makes the model from the spec (an initialised architecture, fitted word vectors,
    a frozen pretrained network);
 3. train or load: a trained-here model is loaded from its checkpoint, or trained on the task's train split with its
-   seed, evaluated on its test split and checkpointed (safetensors); each encoder's report (own score or weights'
+   seed on one thread, evaluated on its test split against its competence floor (`bench.competence`: below it, it
+   fails) and checkpointed (safetensors); each encoder's report (own score and floor, or the weights'
    provenance) is kept beside its checkpoint;
 4. encode: every missing split, batched, on the run's device;
-5. cache: each space checked (declared dim, finite values) and stored, checksummed.
+5. cache: each space checked (declared dim, finite values) and stored, checksummed; on a classification task the
+   encoder's linear-probe accuracy (the protocol's head on its own spaces) is added to its report.
 """
 
 from __future__ import annotations
@@ -20,14 +22,18 @@ from typing import Any
 import torch
 from torch import nn
 
+from bench import competence
 from bench.atomic import write_json
-from bench.cache import SpaceCache
+from bench.cache import SpaceCache, digest
+from bench.cells import draw_anchors
 from bench.checkpoints import load_checkpoint, save_checkpoint
 from bench.encoders import EncoderSpec, fingerprint
 from bench.encoders.architectures import ARCHITECTURES, count_parameters
 from bench.encoders.build import build, builder, encode
 from bench.encoders.training import TrainingConfig, evaluate, train
 from bench.errors import BenchError
+from bench.heads import fit_head
+from bench.metrics import accuracy
 from bench.spaces import Space
 from bench.tasks import Task
 from bench.threads import single_thread
@@ -58,22 +64,42 @@ class Embedder:
                 check_space(space, spec)
                 self.cache.store(space, fp)
                 found[split] = self.cache.load(task.name, spec.name, split, fp)
+            if "stitched_classification" in task.protocols and {"train", "test"} <= set(found):
+                self.record_probe(task, spec, fp, found)  # type: ignore[arg-type]
         return found  # type: ignore[return-value]
+
+    def record_probe(self, task: Task, spec: EncoderSpec, fp: str, spaces: dict[str, Space]) -> None:
+        """Add the encoder's linear-probe accuracy to its report: the head of the stitched classification
+        protocol (`bench.heads`) fitted on its train space and scored on its test space — the own score of a
+        frozen or fitted encoder, and the native accuracy every method of a classification task is divided by."""
+        path = self.cache.checkpoint_path(task.name, spec.name, fp).with_suffix(".json")
+        report = json.loads(path.read_text()) if path.is_file() else {}
+        train, test = spaces["train"], spaces["test"]
+        head = fit_head(torch.tensor(train.x, dtype=torch.float64), torch.tensor(train.labels), task.n_classes)
+        predicted = head.predict(torch.tensor(test.x, dtype=torch.float64))
+        write_json(path, report | {"probe_accuracy": accuracy(torch.tensor(test.labels), predicted)})
 
     def model(self, task: Task, spec: EncoderSpec) -> nn.Module:
         """The encoder's model, built from its spec; a trained-here one loaded from its checkpoint or trained now
         (and checkpointed). Its report is written beside the checkpoint."""
         task, fp = resolve(task, spec)
         path = self.cache.checkpoint_path(task.name, spec.name, fp)
-        model = build(spec, **task.context(), input_shape=task.input_shape, n_classes=task.n_classes)
+        context = {**task.context(), "input_shape": task.input_shape, "n_classes": task.n_classes}
+        relative = spec.training.get("relative")
+        if relative is not None:
+            context["relative_anchors"] = training_anchors(task, relative)
+        model = build(spec, **context)
         report = path.with_suffix(".json")
         if spec.kind != "trained":
             if spec.kind == "fitted" or not report.is_file():
                 write_json(report, {**identity(task, spec, model, fp), **provenance(spec, model)})
             return model.eval()
         if (state := load_checkpoint(path)) is not None:
-            model.load_state_dict(state)
-            return model.eval()
+            try:
+                model.load_state_dict(state)
+                return model.eval()
+            except RuntimeError:  # a checkpoint of other code under the same fingerprint: train again
+                path.unlink(missing_ok=True)
         objective = ARCHITECTURES.get(spec.architecture).objective
         data = task.load_split("train")
         with deterministic(), single_thread():  # the same weights whatever the machine's core count
@@ -83,12 +109,15 @@ class Embedder:
             )  # fmt: skip
         model.cpu()
         test = task.load_split("test")
+        own = {**identity(task, spec, model, fp), "train_s": round(seconds, 3),
+               **evaluate(model, test.inputs, test.labels, objective)}  # fmt: skip
+        if relative is not None:  # the anchor set its relative decoder takes (that of the matching cells)
+            ids = draw_anchors(task.load_split("train").ids, relative["anchors"], relative["seed"])
+            own["relative_anchors"] = {**relative, "ids": digest(sorted(int(i) for i in ids))}
+        found = competence.floor(task, objective, spec.dim, self.cache)
+        competence.check(spec.name, own, found)  # an encoder below its floor is never used
         save_checkpoint(path, model.state_dict())
-        write_json(
-            report,
-            {**identity(task, spec, model, fp), "train_s": round(seconds, 3),
-             **evaluate(model, test.inputs, test.labels, objective)},
-        )  # fmt: skip
+        write_json(report, own | found)
         return model.eval()
 
     def report(self, task: Task, spec: EncoderSpec) -> dict[str, Any] | None:
@@ -106,6 +135,16 @@ def resolve(task: Task, spec: EncoderSpec) -> tuple[Task, str]:
 
         task = get_task(name)
     return task, fingerprint(task.name, task.version, spec)
+
+
+def training_anchors(task: Task, relative: dict[str, int]) -> torch.Tensor:
+    """The inputs of the anchors a relative-trained encoder is trained with: those a cell with the same anchor
+    count and seed draws (`bench.cells.draw_anchors`), so that its relative decoder can take that cell's
+    relative representations."""
+    train = task.load_split("train")
+    ids = draw_anchors(train.ids, relative["anchors"], relative["seed"])
+    position = {int(i): p for p, i in enumerate(train.ids)}
+    return train.inputs[[position[int(i)] for i in ids]]
 
 
 def identity(task: Task, spec: EncoderSpec, model: nn.Module, fp: str) -> dict[str, Any]:

@@ -10,6 +10,8 @@ seeds = [0]
 anchors = [5, 25, 1000]     # on fewer seeds
 seeds = [0]
 
+unpaired = ["shared", "disjoint"]   # optional: the unpaired settings of the methods that use unpaired samples
+
 [task.digits]               # optional, per task
 encoders = ["mlp-s0", "cnn-s0"]   # default: the task's whole roster
 pairs = "all"               # the task's pairs (all ordered pairs + self pairs) | "cross" (no self pairs) | "self"
@@ -22,9 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.cells import UNPAIRED_SETTINGS
 from bench.errors import BenchError
 
-TOP_KEYS = {"name", "description", "tasks", "methods", "anchors", "seeds", "grid", "task"}
+TOP_KEYS = {"name", "description", "tasks", "methods", "anchors", "seeds", "grid", "task", "unpaired"}
 GRID_KEYS = {"anchors", "seeds"}
 TASK_KEYS = {"encoders", "pairs"}
 PAIRS = ("all", "cross", "self")
@@ -46,6 +49,7 @@ class Manifest:
     options: dict[str, TaskOptions] = field(default_factory=dict)
     grids: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] = ()
     description: str = ""
+    unpaired: tuple[str, ...] = UNPAIRED_SETTINGS
     path: Path | None = None
 
     def task_options(self, task: str) -> TaskOptions:
@@ -108,8 +112,12 @@ def parse_manifest(data: dict[str, Any], where: str, path: Path | None = None) -
         if not isinstance(grid, dict) or set(grid) != GRID_KEYS:
             raise fail(f"[[grid]] #{i + 1} must have exactly the keys {sorted(GRID_KEYS)}")
         grids.append(tuple(ints(key, 0, grid, f"[[grid]] #{i + 1}") for key in ("anchors", "seeds")))
+    unpaired = data.get("unpaired", list(UNPAIRED_SETTINGS))
+    if not (isinstance(unpaired, list) and unpaired and set(unpaired) <= set(UNPAIRED_SETTINGS)):
+        raise fail(f"'unpaired' must be a non-empty list of {list(UNPAIRED_SETTINGS)}")
     return Manifest(
         name=str(data.get("name", Path(where).stem)),
+        unpaired=tuple(dict.fromkeys(unpaired)),
         description=str(data.get("description", "")),
         tasks=names("tasks"),
         methods=names("methods"),

@@ -57,11 +57,6 @@ def gromov_plan(x: Tensor, y: Tensor, init: Tensor | None = None) -> Tensor:
     return torch.from_numpy(plan).to(x)
 
 
-def random_coupling(n: int, m: int, rng: np.random.Generator) -> Tensor:
-    """A random vertex of the couplings of uniform weights: the exact plan of a random cost."""
-    return exact_plan(torch.from_numpy(rng.random((n, m))))
-
-
 def barycentric(plan: Tensor, y: Tensor) -> Tensor:
     """Each source sample's transported target: row i of P Y / row sum i."""
     return (plan @ y) / plan.sum(dim=1, keepdim=True).clamp_min(EPS)

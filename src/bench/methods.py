@@ -54,6 +54,13 @@ class Method:
     family: ClassVar[Family] = "translator"
     properties: ClassVar[Properties] = Properties()
     reference: ClassVar[str] = ""
+    #: True for a projector whose `target(y)` depends on the target's anchors only (not on the source), so that
+    #: the target side — its mapped samples and the head fitted on them — is computed once for all the sources of
+    #: a target, anchor set and seed.
+    shared_target: ClassVar[bool] = False
+    #: "relative" for a projector whose common space is exactly the cosine relative projection on each side's
+    #: anchors, which relative-trained decoders take (the own-decoder protocol then applies to it)
+    own_decoder: ClassVar[str | None] = None
 
     def fit(self, source_anchors: Tensor, target_anchors: Tensor, **unpaired: Tensor) -> Self:
         raise NotImplementedError

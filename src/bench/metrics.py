@@ -1,130 +1,147 @@
-"""Metrics, as plain functions of arrays (each tested on hand-computed cases).
+"""Metrics, as torch functions of tensors on any device (each tested on hand-computed cases).
 
-Pairs are aligned by row: row i of `a` and row i of `b` are the same sample seen in two spaces.
-Similarities are cosine similarities; ties in ranks count against the true match (pessimistic).
+Pairs are aligned by row: row i of `a` and row i of `b` are the same sample seen in two spaces. Similarities are
+cosine similarities; ties in ranks count against the true match (pessimistic). Whatever compares every row
+with every row works in blocks of `BLOCK` rows, so no N × N matrix is ever held (extra memory O(N · BLOCK)).
 """
 
 from __future__ import annotations
 
-import numpy as np
-from sklearn.metrics import f1_score
+from collections.abc import Iterator
+
+import torch
+from torch import Tensor
 
 EPS = 1e-12
+BLOCK = 1024
 
 
-def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    return float(np.mean(np.asarray(y_true) == np.asarray(y_pred)))
+def accuracy(y_true: Tensor, y_pred: Tensor) -> float:
+    """The share of correct predictions, counted exactly (correct / n in Python floats)."""
+    return int((y_true.to(y_pred.device) == y_pred).sum()) / len(y_true)
 
 
-def macro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Unweighted mean of per-class F1 over the classes present in `y_true` or `y_pred`."""
-    return float(f1_score(y_true, y_pred, average="macro", zero_division=0))
+def macro_f1(y_true: Tensor, y_pred: Tensor) -> float:
+    """Unweighted mean of per-class F1 over the classes present in `y_true` or `y_pred` (a class never predicted
+    and never true is left out; F1 is 0 where precision and recall are both 0)."""
+    y_true = y_true.to(y_pred.device).long()
+    classes = torch.unique(torch.cat([y_true, y_pred.long()]))
+    f1 = []
+    for c in classes:
+        tp = ((y_pred == c) & (y_true == c)).sum()
+        denominator = (y_pred == c).sum() + (y_true == c).sum()
+        f1.append(2 * int(tp) / int(denominator))
+    return sum(f1) / len(f1)
 
 
-def normalize_rows(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float64)
-    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), EPS)
+def normalize_rows(x: Tensor) -> Tensor:
+    return x / x.norm(dim=1, keepdim=True).clamp_min(EPS)
 
 
-def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """S[i, j] = cos(a_i, b_j)."""
-    return normalize_rows(a) @ normalize_rows(b).T
-
-
-def mean_cosine(a: np.ndarray, b: np.ndarray) -> float:
+def mean_cosine(a: Tensor, b: Tensor) -> float:
     """mean_i cos(a_i, b_i)."""
-    return float(np.mean(np.sum(normalize_rows(a) * normalize_rows(b), axis=1)))
+    return float((normalize_rows(a) * normalize_rows(b)).sum(dim=1).mean())
 
 
-def mse(a: np.ndarray, b: np.ndarray) -> float:
+def mse(a: Tensor, b: Tensor) -> float:
     """mean_i,d (a_id − b_id)²."""
-    return float(np.mean((np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64)) ** 2))
+    return float(((a - b) ** 2).mean())
 
 
-def match_ranks(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def blocks(n: int) -> Iterator[slice]:
+    """Slices of `BLOCK` consecutive rows covering n rows."""
+    for start in range(0, n, BLOCK):
+        yield slice(start, min(start + BLOCK, n))
+
+
+def cosine_rows(a: Tensor, b: Tensor) -> Iterator[tuple[slice, Tensor]]:
+    """(rows, S[rows]) for blocks of rows of S[i, j] = cos(a_i, b_j)."""
+    an, bn = normalize_rows(a), normalize_rows(b)
+    for rows in blocks(len(a)):
+        yield rows, an[rows] @ bn.T
+
+
+def counterpart_ranks(a: Tensor, b: Tensor) -> Tensor:
     """Rank (1 = best) of b_i among all rows of b by cosine similarity to a_i; ties count against it."""
-    return counterpart_ranks(cosine_matrix(a, b))
+    ranks = []
+    for rows, s in cosine_rows(a, b):
+        own = s[torch.arange(s.shape[0], device=s.device), torch.arange(rows.start, rows.stop, device=s.device)]
+        ranks.append((s >= own[:, None]).sum(dim=1))
+    return torch.cat(ranks)
 
 
-def counterpart_ranks(s: np.ndarray) -> np.ndarray:
-    """Rank (1 = best) of column i in row i of a similarity matrix S; ties count against it."""
-    return np.sum(s >= np.diag(s)[:, None], axis=1)
-
-
-def matching(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """(top-1, MRR): the fraction of rows whose nearest row of b is their counterpart, and the mean
-    reciprocal rank of the counterpart b_i among all rows of b."""
-    scores = recall_and_mrr(match_ranks(a, b), ks=(1,))
-    return scores["r@1"], scores["mrr"]
-
-
-def class_ranks(s: np.ndarray, query_labels: np.ndarray, item_labels: np.ndarray) -> np.ndarray:
-    """Rank (1 = best) of each query's class among the classes of the items, each class scored by its most
-    similar item: 1 + the number of other classes whose best item is at least as similar (ties count against).
-    For items that repeat one vector per class (a word's text) it is the rank of the true word; for items of
-    many kinds per class (a word's recordings), the rank at which its first recording comes."""
-    order = np.argsort(item_labels, kind="stable")
-    classes, starts = np.unique(item_labels[order], return_index=True)
-    best = np.maximum.reduceat(s[:, order], starts, axis=1)  # each class's most similar item, per query
-    own = best[np.arange(len(s)), np.searchsorted(classes, query_labels)]
-    return np.sum(best >= own[:, None], axis=1)
-
-
-def recall_and_mrr(ranks: np.ndarray, ks: tuple[int, ...] = (1, 5, 10)) -> dict[str, float]:
+def recall_and_mrr(ranks: Tensor, ks: tuple[int, ...] = (1, 5, 10)) -> dict[str, float]:
     """Recall@k (share of ranks ≤ k) for each k, and the mean reciprocal rank."""
-    return {**{f"r@{k}": float(np.mean(ranks <= k)) for k in ks}, "mrr": float(np.mean(1.0 / ranks))}
+    ranks = ranks.double()
+    return {**{f"r@{k}": float((ranks <= k).double().mean()) for k in ks}, "mrr": float((1.0 / ranks).mean())}
 
 
-def top_k(s: np.ndarray, k: int) -> np.ndarray:
-    """Column indices of each row's k largest entries of a similarity matrix S (unordered within the k)."""
-    return np.argpartition(-s, k - 1, axis=1)[:, :k]
+def class_ranks(a: Tensor, b: Tensor, query_labels: Tensor, item_labels: Tensor) -> Tensor:
+    """Rank (1 = best) of each query's class (rows of `a`) among the classes of the items (rows of `b`), each
+    class scored by its most similar item: 1 + the number of other classes whose best item is at least as
+    similar (ties count against). For items that repeat one vector per class (a word's text) it is the rank of
+    the true word; for items of many kinds per class (a word's recordings), the rank its first recording comes."""
+    classes, item_class = torch.unique(item_labels, return_inverse=True)
+    query_class = torch.searchsorted(classes, query_labels.to(classes.device))
+    ranks = []
+    for rows, s in cosine_rows(a, b):
+        best = torch.full((s.shape[0], len(classes)), -torch.inf, dtype=s.dtype, device=s.device)
+        best = best.scatter_reduce(1, item_class.expand(s.shape[0], -1), s, reduce="amax")
+        own = best.gather(1, query_class[rows, None])
+        ranks.append((best >= own).sum(dim=1))
+    return torch.cat(ranks)
 
 
-def knn_sets(x: np.ndarray, k: int) -> np.ndarray:
+def top_k(a: Tensor, b: Tensor, k: int, exclude_self: bool = False) -> Tensor:
+    """Indices of the k rows of b most similar (cosine) to each row of a (unordered within the k); with
+    `exclude_self` (a and b the same rows), a row is not its own neighbour."""
+    out = []
+    for rows, s in cosine_rows(a, b):
+        if exclude_self:
+            s[
+                torch.arange(s.shape[0], device=s.device), torch.arange(rows.start, rows.stop, device=s.device)
+            ] = -torch.inf
+        out.append(s.topk(k, dim=1).indices)
+    return torch.cat(out)
+
+
+def knn_sets(x: Tensor, k: int) -> Tensor:
     """Indices of each row's k nearest other rows by cosine similarity (unordered within the k)."""
-    s = cosine_matrix(x, x)
-    np.fill_diagonal(s, -np.inf)
-    return top_k(s, k)
+    return top_k(x, x, k, exclude_self=True)
 
 
-def jaccard_at_k(a: np.ndarray, b: np.ndarray, k: int = 10) -> float:
+def neighbours_in_common(na: Tensor, nb: Tensor) -> Tensor:
+    """|N_a(i) ∩ N_b(i)| per row, for index sets of distinct neighbours (N × k each)."""
+    return (na[:, :, None] == nb[:, None, :]).any(dim=2).sum(dim=1)
+
+
+def jaccard_of_sets(na: Tensor, nb: Tensor) -> float:
+    """mean_i |na_i ∩ nb_i| / |na_i ∪ nb_i| for index sets of k distinct neighbours per row."""
+    shared = neighbours_in_common(na, nb).double()
+    return float((shared / (2 * na.shape[1] - shared)).mean())
+
+
+def jaccard_at_k(a: Tensor, b: Tensor, k: int = 10) -> float:
     """mean_i |N_a(i) ∩ N_b(i)| / |N_a(i) ∪ N_b(i)|, with N the k nearest neighbours within each space."""
     return jaccard_of_sets(knn_sets(a, k), knn_sets(b, k))
 
 
-def retrieval_jaccard(a: np.ndarray, b: np.ndarray, k: int = 10) -> float:
+def retrieval_jaccard(a: Tensor, b: Tensor, k: int = 10) -> float:
     """mean_i J(R(i), N(i)): R(i) the k rows of b nearest to a_i, N(i) the k rows of b nearest to b_i (b_i
     itself among them), J the Jaccard index. Both neighbourhoods are taken in b's space, so it is 1 for a = b
     and ≈ k / (2n) for a unrelated to b (Moschella et al. 2023, Table 1's Jaccard)."""
-    return jaccard_of_sets(top_k(cosine_matrix(a, b), k), top_k(cosine_matrix(b, b), k))
+    return jaccard_of_sets(top_k(a, b, k), top_k(b, b, k))
 
 
-def jaccard_of_sets(na: np.ndarray, nb: np.ndarray) -> float:
-    """mean_i |na_i ∩ nb_i| / |na_i ∪ nb_i| for index sets of k distinct neighbours per row."""
-    shared = neighbours_in_common(na, nb)
-    return float(np.mean(shared / (2 * na.shape[1] - shared)))
+def linear_cka(x: Tensor, y: Tensor) -> float:
+    """Linear CKA (Kornblith et al., 2019): ‖YᵀX‖²_F / (‖XᵀX‖_F ‖YᵀY‖_F) on column-centred X, Y (d × d Grams:
+    no N × N matrix). 1 for spaces equal up to rotation, isotropic scaling and translation; dims may differ."""
+    x, y = x.double(), y.double()
+    x, y = x - x.mean(dim=0), y - y.mean(dim=0)
+    cross = torch.linalg.norm(y.T @ x) ** 2
+    return float(cross / (torch.linalg.norm(x.T @ x) * torch.linalg.norm(y.T @ y)).clamp_min(EPS))
 
 
-def neighbours_in_common(na: np.ndarray, nb: np.ndarray) -> np.ndarray:
-    """|N_a(i) ∩ N_b(i)| per row, for index sets of distinct neighbours (N × k each)."""
-    rows = np.arange(len(na))[:, None]
-    member = np.zeros((len(na), int(max(na.max(), nb.max())) + 1), dtype=bool)
-    member[rows, na] = True
-    return member[rows, nb].sum(axis=1)
-
-
-def linear_cka(x: np.ndarray, y: np.ndarray) -> float:
-    """Linear CKA (Kornblith et al., 2019): ‖YᵀX‖²_F / (‖XᵀX‖_F ‖YᵀY‖_F) on column-centred X, Y.
-
-    1 for spaces equal up to rotation, isotropic scaling and translation; dims may differ.
-    """
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    x, y = x - x.mean(axis=0), y - y.mean(axis=0)
-    cross = np.linalg.norm(y.T @ x) ** 2
-    return float(cross / max(np.linalg.norm(x.T @ x) * np.linalg.norm(y.T @ y), EPS))
-
-
-def mutual_knn(x: np.ndarray, y: np.ndarray, k: int = 10) -> float:
+def mutual_knn(x: Tensor, y: Tensor, k: int = 10) -> float:
     """Mutual k-NN alignment (Huh et al., 2024): mean_i |N_x(i) ∩ N_y(i)| / k, neighbours by cosine."""
-    return float(np.mean(neighbours_in_common(knn_sets(x, k), knn_sets(y, k)) / k))
+    return float((neighbours_in_common(knn_sets(x, k), knn_sets(y, k)).double() / k).mean())

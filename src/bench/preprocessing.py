@@ -12,6 +12,9 @@ import torch
 from torch import Tensor
 
 EPS = 1e-8
+#: in `StandardScaling`, a dimension whose spread on the anchors is below this share of the median dimension's
+#: counts as constant there
+SPREAD_FLOOR = 1e-2
 
 
 class Transform:
@@ -45,15 +48,23 @@ class Centering(Transform):
 class StandardScaling(Transform):
     """x ↦ (x − μ) / σ per dimension, with the anchors' mean and standard deviation.
 
-    A dimension constant on the anchors (σ < EPS, e.g. a ReLU unit they never activate) is only centred
-    (σ := 1), as scikit-learn's StandardScaler does; dividing by a vanishing σ would blow up any sample
-    that does activate it.
+    A dimension (nearly) constant on the anchors — σ below SPREAD_FLOOR × the median dimension's σ, e.g. a ReLU
+    unit that no anchor or only one anchor activates, weakly — is centred and divided by the median σ instead:
+    dividing by its vanishing σ would blow up every sample that does activate it, by a factor no guard on σ
+    alone bounds (a unit active on one of 300 anchors at 0.1 has σ ≈ 0.006: a test activation of 1 becomes
+    ~170 standard units and dominates the sample's norm). scikit-learn's StandardScaler (and the latent-translation
+    reference code) guard only exactly constant dimensions (σ := 1, a unit-dependent choice); this rule is the same
+    in any unit, since the median σ scales with the space.
     """
 
     def fit(self, x: Tensor) -> Self:
         self.mean = x.mean(dim=0, keepdim=True)
         std = x.std(dim=0, unbiased=False, keepdim=True)
-        self.std = torch.where(std < EPS, torch.ones_like(std), std)
+        typical = std.median()
+        if typical <= EPS:  # most dimensions constant: the spread of those that are not
+            typical = std.max() if std.max() > EPS else torch.ones_like(typical)
+        near_constant = std < torch.clamp(SPREAD_FLOOR * typical, min=EPS)
+        self.std = torch.where(near_constant, typical, std)
         return self
 
     def forward(self, x: Tensor) -> Tensor:
@@ -61,6 +72,22 @@ class StandardScaling(Transform):
 
     def inverse(self, x: Tensor) -> Tensor:
         return x * self.std + self.mean
+
+
+class IsotropicScaling(Transform):
+    """x ↦ (x − μ) / s, with μ the anchors' mean and s their root-mean-square distance to it (one scale for all
+    dimensions, so rotations of the space commute with it)."""
+
+    def fit(self, x: Tensor) -> Self:
+        self.mean = x.mean(dim=0, keepdim=True)
+        self.scale = (x - self.mean).pow(2).sum(dim=1).mean().sqrt().clamp_min(EPS)
+        return self
+
+    def forward(self, x: Tensor) -> Tensor:
+        return (x - self.mean) / self.scale
+
+    def inverse(self, x: Tensor) -> Tensor:
+        return x * self.scale + self.mean
 
 
 class L2Normalization(Transform):

@@ -70,9 +70,11 @@ def sparsify(r: Tensor, k: int, power: float) -> Tensor:
 
 
 class AnchorProjector(Method):
-    """A projector that describes each side by `project(samples, that side's anchors)`."""
+    """A projector that describes each side by `project(samples, that side's anchors)` (so its target side
+    depends on the target's anchors only: `shared_target`)."""
 
     family = "projector"
+    shared_target = True
 
     def project(self, x: Tensor, anchors: Tensor) -> Tensor:
         raise NotImplementedError

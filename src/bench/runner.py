@@ -22,8 +22,10 @@ from bench.atomic import write_json
 from bench.cache import SpaceCache
 from bench.cells import Cell, cell_fields
 from bench.communicate import Communicator, base_record, finish, one_line
+from bench.embed import resolve as resolve_spec
+from bench.encoders.architectures import ARCHITECTURES
 from bench.errors import BenchError, Skipped, UnknownName
-from bench.executors import score_in_processes, score_on_dask, score_serially
+from bench.executors import embed_in_processes, score_in_processes, score_on_dask, score_serially
 from bench.manifest import Manifest
 from bench.plugins import get_method_class, get_task, plugins
 from bench.records import read_record, record_path, write_record
@@ -110,10 +112,12 @@ def resolve(manifest: Manifest, filters: Filters = Filters()) -> list[Cell]:
             mcls = get_method_class(method)
             # anchor count 0 is the budget of the methods that use no parallel anchors, and only theirs
             runs = [(k, s) for k, s in budgets if (k > 0) == mcls.properties.needs_anchors]
+            settings = manifest.unpaired if mcls.properties.unpaired else ("",)
             cells += [
-                Cell(task_name, src, tgt, method, k, s, task.version, mcls.version)
+                Cell(task_name, src, tgt, method, k, s, task.version, mcls.version, setting)
                 for src, tgt in pairs
                 for k, s in runs
+                for setting in settings
             ]
     for name in sorted(filters.encoders or ()):
         if name not in seen_encoders:
@@ -154,9 +158,10 @@ class Runner:
         device: str = "cpu",
         progress: bool = True,
         timeout_s: float | None = None,
+        dtype: str = "float32",
     ):
         self.results, self.cache, self.device, self.progress = Path(results), cache, device, progress
-        self.communicator = Communicator(cache, device, timeout_s)
+        self.communicator = Communicator(cache, device, timeout_s, dtype)
 
     def run(
         self,
@@ -176,7 +181,7 @@ class Runner:
         todo, summary.unreadable = self.select(cells, force, retry_failed)
         summary.skipped_existing = len(cells) - len(todo)
         start = time.perf_counter()
-        broken = self.embed(todo)
+        broken = self.embed(todo, jobs if executor == "local" else 1)
         summary.seconds["embed"] = time.perf_counter() - start
 
         start = time.perf_counter()
@@ -188,12 +193,10 @@ class Runner:
                 records.append(self.encoder_problem(cell, problem))
             else:
                 runnable.append(cell)
-        timeout_s = self.communicator.timeout_s
         if executor == "dask":
-            args = (runnable, address, self.cache, self.device, timeout_s, dask_security)
-            scored = score_on_dask(*args) if runnable else iter(())
+            scored = score_on_dask(runnable, address, self.communicator, dask_security) if runnable else iter(())
         elif jobs > 1 and len(runnable) > 1:
-            scored = score_in_processes(runnable, jobs, self.cache, self.device, timeout_s)
+            scored = score_in_processes(runnable, jobs, self.communicator)
         else:
             scored = score_serially(self.communicator, runnable)
         bar = tqdm(total=len(todo), desc="cells", unit="cell", disable=not self.progress, leave=False)
@@ -220,20 +223,34 @@ class Runner:
                 todo.append(cell)
         return todo, unreadable
 
-    def embed(self, cells: list[Cell]) -> dict[tuple[str, str], BaseException]:
-        """Build every space the cells need, once each; returns the encoders that could not be built."""
+    def embed(self, cells: list[Cell], jobs: int = 1) -> dict[tuple[str, str], BaseException]:
+        """Build every space the cells need, once each (in `jobs` processes when more than one needs building);
+        returns the encoders that could not be built."""
         needed = sorted({(c.task, e) for c in cells for e in (c.source, c.target)})
+        embedder = self.communicator.embedder
+        owners = {(t, e): resolve_spec(get_task(t), get_task(t).encoder(e)) for t, e in needed}
+        missing = [
+            (t, e) for (t, e), (owner, fp) in owners.items()
+            if not all(self.cache.has(owner.name, e, split, fp) for split in owner.splits)
+        ]  # fmt: skip
         broken: dict[tuple[str, str], BaseException] = {}
+        if jobs > 1 and len(missing) > 1:
+            owned = {item: (owners[item][0].name, item[1]) for item in missing}  # shared spaces built once
+            unique = sorted(set(owned.values()))
+            problems = embed_in_processes(unique, floors_to_compute(unique), jobs, self.cache, self.device)
+            broken = {item: problems[o] for item, o in owned.items() if o in problems}
         reports: dict[str, dict[str, Any]] = {}
         for task_name, encoder in tqdm(needed, desc="embed", unit="encoder", disable=not self.progress, leave=False):
+            if (task_name, encoder) in broken:
+                continue
             task = get_task(task_name)
             spec = task.encoder(encoder)
             try:
-                self.communicator.embedder.spaces(task, spec)
+                embedder.spaces(task, spec)
             except Exception as e:
                 broken[(task_name, encoder)] = e
                 continue
-            if report := self.communicator.embedder.report(task, spec):
+            if report := embedder.report(task, spec):
                 reports.setdefault(task_name, {})[encoder] = report
         for task_name, new in reports.items():
             path = self.results / "encoders" / f"{task_name}.json"
@@ -243,9 +260,20 @@ class Runner:
         return broken
 
     def encoder_problem(self, cell: Cell, error: BaseException) -> dict[str, Any]:
-        record = base_record(cell, get_task(cell.task), self.device)
+        record = base_record(cell, get_task(cell.task), self.device, self.communicator.dtype)
         status = "skipped" if isinstance(error, Skipped) else "failed"
         return finish(record | {"status": status, "error": f"encoder could not be built: {one_line(error)}"})
+
+
+def floors_to_compute(encoders: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
+    """The competence floors (task, objective, latent dim) the trained-here encoders among `encoders` need."""
+    floors = set()
+    for task_name, encoder in encoders:
+        spec = get_task(task_name).encoder(encoder)
+        if spec.kind == "trained":
+            objective = ARCHITECTURES.get(spec.architecture).objective
+            floors.add((task_name, objective, spec.dim if objective == "autoencoder" else 0))
+    return sorted(floors)
 
 
 def remove_partial_records(results: Path) -> None:

@@ -78,10 +78,16 @@ class Task:
         return specs[name]
 
     def default_pairs(self) -> list[tuple[str, str]]:
-        """The pairs a manifest's `pairs = "all"` means: all ordered pairs of distinct encoders, plus the self
-        pairs (a cross-modal task gives only the pairs across modalities)."""
-        names = [s.name for s in self.roster()]
-        return list(itertools.product(names, names))
+        """The pairs a manifest's `pairs = "all"` means: all ordered pairs of the encoders trained the usual way
+        (or frozen), self pairs included, and the pairs of relative-trained encoders of one architecture (across
+        seeds, and self), the relative-representations paper's stitching setting (a cross-modal task gives only
+        the pairs across modalities)."""
+        specs = self.roster()
+        return [
+            (s.name, t.name)
+            for s, t in itertools.product(specs, specs)
+            if not (s.relative or t.relative) or (s.relative and t.relative and s.architecture == t.architecture)
+        ]
 
     @classmethod
     def describe(cls) -> dict[str, Any]:

@@ -19,7 +19,7 @@ import torch
 
 from bench.data import speech, spoken_words
 from bench.data.recordings import Recordings
-from bench.data.rosters import AUDIO_HUB_ROSTER, spoken_words_roster
+from bench.data.rosters import AUDIO_HUB_ROSTER, relative_roster, spoken_words_roster
 from bench.encoders import EncoderSpec
 from bench.tasks import Split, Task
 
@@ -36,6 +36,7 @@ class SpokenWords(Task):
     provenance = "synthesised here by Debian's espeak-ng and flite (see bench.data.speech)"
     licence = "generated data (espeak-ng: GPL-3.0+, flite: BSD-like; no licence attaches to their output)"
     input_shape = (spoken_words.SAMPLES,)
+    protocols = ("stitched_classification", "own_decoder", "translation_fidelity", "similarity")
     requires = ("audio",)
 
     def load_split(self, split: str) -> Split:
@@ -46,7 +47,7 @@ class SpokenWords(Task):
         return {"recordings": spoken_words.recordings()}
 
     def roster(self) -> list[EncoderSpec]:
-        return spoken_words_roster()
+        return spoken_words_roster() + relative_roster(spoken_words_roster())
 
 
 class SpokenWordsHub(SpokenWords):

@@ -44,7 +44,7 @@ def planetoid(root: Path, name: str):
 
 class PlanetoidTask(Task):
     modality = "graphs"
-    protocols = ("stitched_classification", "translation_fidelity", "similarity")
+    protocols = ("stitched_classification", "own_decoder", "translation_fidelity", "similarity")
     in_default_suite = False
     requires = ("graphs",)
     licence = "no licence stated by the authors (research use)"

@@ -24,7 +24,7 @@ from sklearn.model_selection import train_test_split
 
 from bench.data import wordnet
 from bench.data.graph import Graph
-from bench.data.rosters import node_roster
+from bench.data.rosters import node_roster, relative_roster
 from bench.encoders import EncoderSpec
 from bench.tasks import Split, Task
 
@@ -98,7 +98,7 @@ class WordNetGraph(Task):
     )
     provenance = "Debian `wordnet-base` (WordNet 3.0, Princeton University)"
     licence = "WordNet 3.0 licence (free, with attribution)"
-    protocols = ("stitched_classification", "translation_fidelity", "similarity")
+    protocols = ("stitched_classification", "own_decoder", "translation_fidelity", "similarity")
     input_shape = (VOCABULARY,)
     #: synsets drawn before the hypernym closure (None: every noun synset)
     sample: int | None = SAMPLE
@@ -112,7 +112,7 @@ class WordNetGraph(Task):
         return {"graph": noun_graph(self.sample).graph}
 
     def roster(self) -> list[EncoderSpec]:
-        return node_roster()
+        return node_roster() + relative_roster(node_roster())
 
 
 class WordNetGraphFull(WordNetGraph):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.data.rosters import ROSTER_28PX
+from bench.data.rosters import ROSTER_28PX, relative_roster
 from bench.encoders import EncoderSpec, trained_roster
 from bench.errors import BenchError
 from bench.tasks import Split, Task, grey_split
@@ -83,7 +83,7 @@ class FashionMNIST(Task):
     )
     provenance = "Debian `dataset-fashion-mnist` (Zalando Research, Xiao, Rasul and Vollgraf 2017)"
     licence = "MIT"
-    protocols = ("stitched_classification", "translation_fidelity", "reconstruction", "similarity")
+    protocols = ("stitched_classification", "own_decoder", "translation_fidelity", "reconstruction", "similarity")
     input_shape = (1, 28, 28)
     #: images kept per split (None: all of it)
     subsample: dict[str, int] | None = SUBSAMPLE
@@ -94,10 +94,15 @@ class FashionMNIST(Task):
         return grey_split(images, labels, np.arange(len(labels), dtype=np.int64), size, FIRST_ID[split])
 
     def roster(self) -> list[EncoderSpec]:
-        return trained_roster(ROSTER_28PX) + [
-            EncoderSpec(name=name, architecture=arch, dim=1280, kind="packaged", inputs={"resolution": RESOLUTION})
-            for name, arch in PRETRAINED.items()
-        ]
+        trained = trained_roster(ROSTER_28PX)
+        return (
+            trained
+            + relative_roster(trained)
+            + [
+                EncoderSpec(name=name, architecture=arch, dim=1280, kind="packaged", inputs={"resolution": RESOLUTION})
+                for name, arch in PRETRAINED.items()
+            ]
+        )
 
 
 class FashionMNISTFull(FashionMNIST):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from bench.data import glyphs
-from bench.data.rosters import ROSTER_28PX
+from bench.data.rosters import ROSTER_28PX, relative_roster
 from bench.encoders import EncoderSpec, trained_roster
 from bench.tasks import Split, Task, grey_split
 
@@ -29,7 +29,7 @@ class Glyphs(Task):
     licence = (
         "the fonts' own free licences (OFL, GPL with font exception, GUST, Apache, …); see each package's copyright"
     )
-    protocols = ("stitched_classification", "translation_fidelity", "reconstruction", "similarity")
+    protocols = ("stitched_classification", "own_decoder", "translation_fidelity", "reconstruction", "similarity")
     input_shape = (1, glyphs.SIZE, glyphs.SIZE)
     #: images kept per split (None: all of it)
     subsample: dict[str, int] | None = SUBSAMPLE
@@ -41,7 +41,8 @@ class Glyphs(Task):
         return grey_split(images, manifest["label"].to_numpy(np.int64), ids, size)
 
     def roster(self) -> list[EncoderSpec]:
-        return trained_roster(ROSTER_28PX)
+        trained = trained_roster(ROSTER_28PX)
+        return trained + relative_roster(trained)
 
 
 class GlyphsFull(Glyphs):

@@ -75,9 +75,7 @@ def test_run_reports_broken_plugins_and_exits_non_zero_when_cells_fail(cache_dir
     assert unknown.returncode == 2
     warning, error = unknown.stderr.strip().splitlines()
     assert warning.startswith("warning: plug-in skipped: tasks/broken.py: failed to import (SyntaxError")
-    assert (
-        error.startswith("error: unknown task 'broken'") and "1 plug-in(s) failed to import" in error
-    )
+    assert error.startswith("error: unknown task 'broken'") and "1 plug-in(s) failed to import" in error
     args = ["--method", "raises,procrustes", "--anchors", "10", *TWO_ENCODERS, "--results", str(tmp_path / "r")]
     failed = bench(*RUN, *args, "--no-leaderboard", cache=cache_dir, check=False, env=env)
     assert failed.returncode == 1, failed.stderr
@@ -99,15 +97,16 @@ def test_dry_run_counts_cells_and_estimates_from_records(ci_run, cache_dir, caps
     before = {p: p.stat().st_mtime_ns for p in (results / "records").rglob("*.json")}
     at = ["--results", str(results), "--cache", str(cache_dir)]
     plan = run_main(*RUN, *at, "--dry-run", "--force", "--method", "procrustes,relative", capsys=capsys)
-    assert plan.startswith("dry run of manifest 'ci': 64 cells, 0 already recorded, 64 to run")
-    assert "procrustes        32" in plan and "relative          32" in plan
-    assert "encoders to train: 0" in plan and "scoring ≈" in plan and "(64 cells, " in plan
+    # 20 ordered pairs (16 of the four encoders trained on labels, 4 of the two relative-trained MLPs) × 2 anchor counts
+    assert plan.startswith("dry run of manifest 'ci': 80 cells, 0 already recorded, 80 to run")
+    assert "procrustes        40" in plan and "relative          40" in plan
+    assert "encoders to train: 0" in plan and "scoring ≈" in plan and "(80 cells, " in plan
     nothing = run_main(*RUN, *at, "--dry-run", capsys=capsys)
-    assert "512 already recorded, 0 to run" in nothing and "estimated time: nothing to do" in nothing
+    assert "820 already recorded, 0 to run" in nothing and "estimated time: nothing to do" in nothing
     fresh = run_main(
         *RUN, "--results", str(results), "--dry-run", "--force", "--cache", str(results / "none"), capsys=capsys
     )
-    assert "encoders to train: 4 (digits 4)" in fresh
+    assert "encoders to train: 6 (digits 6)" in fresh and "(6 of 6 encoders from earlier reports)" in fresh
     assert before == {p: p.stat().st_mtime_ns for p in (results / "records").rglob("*.json")}
     assert not (results / "none").exists()
 
@@ -163,6 +162,6 @@ def test_unreadable_records_are_redone_and_reported(ci_run, cache_dir, tmp_path)
     files[2].write_text(files[3].read_text())  # another cell's record
     assert sorted(collect(results).attrs["unreadable"]) == sorted(f"records/digits/{f.name}" for f in files[:3])
     proc = bench(*RUN, "--results", str(results), "--no-leaderboard", cache=cache_dir)
-    assert "512 cells: 509 already recorded (3 unreadable record files redone); ran: " in proc.stdout
+    assert "820 cells: 817 already recorded (3 unreadable record files redone); ran: " in proc.stdout
     assert collect(results).attrs["unreadable"] == []
     assert all(json.loads(f.read_text())["id"] == f.stem for f in files[:3])

@@ -80,7 +80,7 @@ def test_failing_methods_are_recorded_and_the_sweep_completes(tmp_path, monkeypa
         (["--task", "glyphs"], "error: --task glyphs is not in manifest 'ci': it runs digits"),
         (
             ["--method", "procrustse"],
-            "error: unknown method 'procrustse'; did you mean 'procrustes', 'gw-procrustes', 'product-sum'?",
+            "error: unknown method 'procrustse'; did you mean 'procrustes', 'gw-procrustes', 'lst-procrustes'?",
         ),
     ],
 )

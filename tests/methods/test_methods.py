@@ -59,29 +59,45 @@ def test_orthogonal_procrustes_recovers_planted_rotation() -> None:
     assert (orthogonal_procrustes(x, x @ r) - r).abs().max() < 1e-10
 
 
-def test_procrustes_method_recovers_planted_rotation_on_isotropic_anchors() -> None:
-    """Where standard scaling is the identity (centred anchors with isotropic covariance), the method
-    maps X R exactly: error < 1e-5 in double precision."""
+def test_procrustes_recovers_planted_rotation_scale_and_translation() -> None:
+    """The textbook Procrustes recovers y = c x Q + t exactly (float64), from anchors of any covariance."""
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(300, 32, generator=gen, dtype=torch.float64) * torch.linspace(0.5, 3, 32, dtype=torch.float64) + 2
+    q = random_orthogonal(32, gen)
+    t = torch.randn(32, generator=gen, dtype=torch.float64)
+    method = get_method_class("procrustes")().fit(x[:200], 3.7 * x[:200] @ q + t)
+    assert (method.source(x[200:]) - (3.7 * x[200:] @ q + t)).abs().max() < 1e-5
+    assert (method.map - q).abs().max() < 1e-5
+    lst = get_method_class("lst-procrustes")().fit(x[:200], 3.7 * x[:200] @ q + t)
+    assert (lst.source(x[200:]) - (3.7 * x[200:] @ q + t)).abs().max() > 1e-2  # per-dimension scaling is not
+
+
+def test_lst_procrustes_recovers_planted_rotation_on_isotropic_anchors() -> None:
+    """Where standard scaling is the identity (centred anchors with isotropic covariance), the latent-translation
+    pipeline maps X R exactly: error < 1e-5 in double precision."""
     gen = torch.Generator().manual_seed(0)
     q, _ = torch.linalg.qr(torch.randn(300, 32, generator=gen, dtype=torch.float64))
     q = q - q.mean(0)
     u, _, vh = torch.linalg.svd(q, full_matrices=False)
     anchors = (u @ vh) * 300**0.5  # centred, XᵀX = n·I, so every dimension has mean 0 and std 1
     r = random_orthogonal(32, gen)
-    method = get_method_class("procrustes")().fit(anchors, anchors @ r)
+    method = get_method_class("lst-procrustes")().fit(anchors, anchors @ r)
     test = torch.randn(50, 32, generator=gen, dtype=torch.float64)
     assert (method.source(test) - test @ r).abs().max() < 1e-5
     assert (method.map - r).abs().max() < 1e-5
 
 
-def test_procrustes_matches_scipy_on_scaled_padded_anchors() -> None:
+def test_lst_procrustes_matches_scipy_on_scaled_padded_anchors() -> None:
+    """On the directions the anchors determine (the target's 7 real dimensions), scipy's rotation; the padding's
+    3 directions, which no anchor constrains, map to zero instead of scipy's arbitrary completion."""
     x, y = spaces(100, 10, 7)
-    method = get_method_class("procrustes")().fit(x, y)
+    method = get_method_class("lst-procrustes")().fit(x, y)
     xs = (x - x.mean(0)) / x.std(0, unbiased=False)
     ys = (y - y.mean(0)) / y.std(0, unbiased=False)
     ys = torch.cat([ys, torch.zeros(100, 3, dtype=torch.float64)], 1)
     r, _ = scipy.linalg.orthogonal_procrustes(xs.numpy(), ys.numpy())
-    np.testing.assert_allclose(method.map.numpy(), r, atol=1e-10)
+    np.testing.assert_allclose(method.map.numpy()[:, :7], r[:, :7], atol=1e-10)
+    assert np.abs(method.map.numpy()[:, 7:]).max() < 1e-12
     expected = (xs.numpy() @ r)[:, :7] * y.std(0, unbiased=False).numpy() + y.mean(0).numpy()
     np.testing.assert_allclose(method.source(x).numpy(), expected, atol=1e-10)
 

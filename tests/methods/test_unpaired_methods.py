@@ -53,6 +53,8 @@ def test_unpaired_draw_is_disjoint_and_seeded() -> None:
     a2, b2 = draw_unpaired(ids, seed=3)
     assert np.array_equal(a, a2) and np.array_equal(b, b2)
     assert not np.array_equal(a, draw_unpaired(ids, seed=4)[0])
+    shared_a, shared_b = draw_unpaired(ids, seed=3, setting="shared", size=200)
+    assert len(shared_a) == 200 and set(shared_a) == set(shared_b) and not np.array_equal(shared_a, shared_b)
 
 
 def test_bootstrapping_recovers_a_planted_permutation_from_a_small_seed() -> None:
@@ -67,7 +69,7 @@ def test_bootstrapping_recovers_a_planted_permutation_from_a_small_seed() -> Non
     assert (perm[cols] == rows).double().mean() > 0.98
     # nearly the translation of Procrustes fitted on the seed plus the found samples' true partners
     found = torch.cat([seed, pool[rows]])
-    truth = get_method_class("procrustes")().fit(found, found @ q)
+    truth = get_method_class("lst-procrustes")().fit(found, found @ q)
     test = clustered(50, 12, seed=1)
     assert (method.source(test) - truth.source(test)).norm() / truth.source(test).norm() < 0.02
 
@@ -80,7 +82,7 @@ def test_anchor_free_recovers_a_planted_rotation_of_a_clustered_space() -> None:
     test = clustered(100, 8, seed=3)
     cosine = torch.nn.functional.cosine_similarity(method.source(test), test @ q, dim=1)
     # nearly as close as Procrustes fitted on 300 true pairs (both are orthogonal maps between standard-scaled spaces)
-    truth = get_method_class("procrustes")().fit(source, source @ q)
+    truth = get_method_class("lst-procrustes")().fit(source, source @ q)
     reference = torch.nn.functional.cosine_similarity(truth.source(test), test @ q, dim=1)
     assert cosine.mean() > 0.9 and cosine.mean() > reference.mean() - 0.05
     shuffled = get_method_class("gw-procrustes")().fit(

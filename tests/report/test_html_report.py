@@ -78,7 +78,7 @@ def test_page_loads_offline_sorts_and_renders(page_path: Path, browser) -> None:
 
     # the overall ranking sorts by a numeric column both ways, and by name
     headers = page.eval_on_selector_all("table.sortable >> nth=0 >> th", "ths => ths.map(t => t.textContent)")
-    k300 = headers.index("k=300")
+    k300 = headers.index("rank k=300")
     header = page.locator("table.sortable").first.locator("th").nth(k300)
     header.click()
     assert header.get_attribute("aria-sort") == "ascending"

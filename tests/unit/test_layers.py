@@ -15,7 +15,7 @@ SOURCE = Path(bench.__file__).parent
 LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "foundation": (
         ("bench.errors", "bench.atomic", "bench.spaces", "bench.deadline", "bench.registry", "bench.cache",
-         "bench.checkpoints", "bench.metrics", "bench.preprocessing", "bench.threads"),
+         "bench.checkpoints", "bench.metrics", "bench.preprocessing", "bench.threads", "bench.heads"),
         (),
     ),
     "specs": (("bench.encoders.spec",), ("foundation",)),
@@ -32,14 +32,15 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "run": (
         ("bench.embed", "bench.communicate", "bench.executors", "bench.runner", "bench.scaffold", "bench.plan",
-         "bench.listing"),
+         "bench.listing", "bench.competence"),
         ("foundation", "specs", "data", "encoders", "contracts", "suite"),
     ),
     "report": (("bench.report",), ("foundation", "contracts", "suite")),
     "cli": (("bench.__main__",), ("foundation", "suite", "run", "report")),
 }  # fmt: skip
-#: packages whose `__init__` belongs to another layer than their modules
-PACKAGES = {"bench": "foundation", "bench.encoders": "specs", "bench.data": "data", "bench.report": "report"}
+#: packages whose `__init__` belongs to another layer than their modules (the root `bench` is the public face,
+#: beside the command line: `bench.load_results` reads the report's table, imported when first used)
+PACKAGES = {"bench": "cli", "bench.encoders": "specs", "bench.data": "data", "bench.report": "report"}
 
 
 def module_name(path: Path) -> str:

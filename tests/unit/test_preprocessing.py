@@ -43,3 +43,20 @@ def test_standard_scaling_leaves_dimensions_constant_on_anchors_unscaled() -> No
     assert torch.equal(
         s(torch.tensor([[2.0, 0.5]], dtype=torch.float64)), torch.tensor([[0.0, 0.5]], dtype=torch.float64)
     )
+
+
+def test_a_dimension_nearly_constant_on_the_anchors_does_not_blow_up_the_samples_that_activate_it() -> None:
+    """A unit active on one anchor of 300, weakly (σ ≈ 0.006), and at 1 on a test sample: divided by its own σ
+    it would be ~170 standard units; treated as constant it is scaled by the median σ, in any unit."""
+    gen = torch.Generator().manual_seed(0)
+    anchors = torch.randn(300, 8, generator=gen, dtype=torch.float64) * 2
+    anchors[:, 7] = 0.0
+    anchors[0, 7] = 0.1
+    sample = torch.zeros(1, 8, dtype=torch.float64)
+    sample[0, 7] = 1.0
+    s = StandardScaling().fit(anchors)
+    median = anchors.std(0, unbiased=False).median()
+    assert s.std[0, 7] == median and s(sample)[0, 7] == pytest.approx((1.0 - 0.1 / 300) / median.item())
+    assert torch.equal(s.std[0, :7], anchors[:, :7].std(0, unbiased=False))  # the others: their own σ
+    big = StandardScaling().fit(anchors * 1000)
+    assert torch.allclose(big(sample * 1000), s(sample), atol=1e-12)  # the same rule in any unit

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bench.encoders.spec import EncoderSpec, trained_roster
 
-#: The trained-here roster of the 28 × 28 image tasks: architecture → (latent dim, epochs, seeds); three
+SEEDS = (0, 1, 2)
+#: How the image networks are trained (`bench.encoders.training`): AdamW on batches of 128, a one-cycle schedule
+#: peaking at 3e-3, weight decay 1e-4.
+IMAGE_TRAINING = {"batch_size": 128, "lr": 3e-3, "weight_decay": 1e-4, "schedule": "onecycle"}
+
+#: The trained-here roster of the 28 × 28 image tasks: architecture → (latent dim, seeds, training); three
 #: classifier architectures × three seeds and the MLP autoencoder × two.
 ROSTER_28PX = {
-    "mlp": (64, 20, (0, 1, 2)),
-    "cnn": (128, 10, (0, 1, 2)),
-    "resnet": (96, 8, (0, 1, 2)),
-    "mlp-ae": (32, 30, (0, 1)),
+    "mlp": (64, SEEDS, {**IMAGE_TRAINING, "epochs": 20}),
+    "cnn": (128, SEEDS, {**IMAGE_TRAINING, "epochs": 15}),
+    "resnet": (96, SEEDS, {**IMAGE_TRAINING, "epochs": 15}),
+    "mlp-ae": (32, (0, 1), {**IMAGE_TRAINING, "epochs": 30}),
 }
 
 #: The papers' pretrained text encoders (hub; mean-pooled last hidden states), with the packaged MiniLM as a bridge
@@ -24,25 +31,42 @@ TEXT_HUB_ROSTER = (
     EncoderSpec("minilm-l6", "all-minilm-l6-v2", 384, kind="packaged"),
 )
 
+#: The anchors relative-trained encoders project on: those of the cells with 300 anchors and seed 0, so that the
+#: relative-representations protocol (a source's projection on these anchors into the target's relative decoder)
+#: applies to exactly those cells.
+RELATIVE_TRAINING = {"anchors": 300, "seed": 0}
+
+
+def relative_roster(specs: list[EncoderSpec]) -> list[EncoderSpec]:
+    """The same trained-here classifiers (architectures, seeds, training), trained end to end through a relative
+    projection on RELATIVE_TRAINING's anchors (`bench.encoders.architectures.RelativeClassifier`), named
+    `rel-<name>`."""
+    return [
+        replace(s, name=f"rel-{s.name}", training={**s.training, "relative": RELATIVE_TRAINING})
+        for s in specs
+        if s.kind == "trained" and s.architecture != "mlp-ae"
+    ]
+
+
 #: GNN architecture: latent dim; node encoders are trained full-batch for 200 epochs with Adam at 1e-2
 NODE_ARCHITECTURES = {"gcn": 64, "sage": 96, "gat": 128, "gin": 64}
 FULL_BATCH = 1_000_000
 
 
-def node_roster(seeds: tuple[int, ...] = (0, 1, 2), epochs: int = 200) -> list[EncoderSpec]:
+def node_roster(seeds: tuple[int, ...] = SEEDS, epochs: int = 200) -> list[EncoderSpec]:
     """GCN, GraphSAGE, GAT and GIN × `seeds`, as trained-here specs of a node task."""
-    archs = {arch: (dim, epochs, seeds) for arch, dim in NODE_ARCHITECTURES.items()}
-    return trained_roster(archs, batch_size=FULL_BATCH, lr=1e-2)
+    training = {"epochs": epochs, "batch_size": FULL_BATCH, "lr": 1e-2}
+    return trained_roster({arch: (dim, seeds, training) for arch, dim in NODE_ARCHITECTURES.items()})
 
 
-#: epochs of the log-mel encoders trained here
-AUDIO_EPOCHS = 10
+#: how the log-mel encoders are trained
+AUDIO_TRAINING = {"epochs": 10, "batch_size": 64, "lr": 1e-3}
 
 
 def spoken_words_roster() -> list[EncoderSpec]:
     """The log-mel CNN and 1-D convolutional encoders trained here (seeds 0–2, 64-d) and Resemblyzer's speaker
     encoder (packaged, 256-d)."""
-    trained = trained_roster({"mel-cnn": (64, AUDIO_EPOCHS, (0, 1, 2)), "mel-conv1d": (64, AUDIO_EPOCHS, (0, 1, 2))})
+    trained = trained_roster({"mel-cnn": (64, SEEDS, AUDIO_TRAINING), "mel-conv1d": (64, SEEDS, AUDIO_TRAINING)})
     return [*trained, EncoderSpec("resemblyzer", "resemblyzer", 256, kind="packaged")]
 
 

@@ -2,8 +2,10 @@
 task's graph for the GNNs of `bench.encoders.gnn`; (V,) word ids with the task's corpus for the text encoders of
 `bench.encoders.text`; recording ids with the task's recordings for the audio encoders of `bench.encoders.audio`).
 
-Each builder returns a module with `encode(x) → latent` (N × dim). Classifiers add a linear head on the
-latent (`forward` gives logits); autoencoders add a decoder (`forward` gives the reconstruction and
+Each builder returns a module with `encode(x) → latent` (N × dim). Classifiers add a head on the latent
+(`forward` gives logits, `classify(z)` the trained decoder applied to latents of this model's space): a linear
+layer (absolute), or a relative projection on fixed anchors followed by a relative decoder (relative, as the
+relative-representations paper trains them). Autoencoders add a decoder (`forward` gives the reconstruction and
 `decode(z)` maps a latent back to an input). The latent is the last hidden layer before the head.
 """
 
@@ -14,6 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import torch
 from torch import Tensor, nn
 from torchvision.models.resnet import BasicBlock
 
@@ -32,8 +35,67 @@ class Classifier(nn.Module):
     def encode(self, x: Tensor) -> Tensor:
         return self.body(x)
 
+    def classify(self, z: Tensor) -> Tensor:
+        """Logits of latents of this model's space, by its trained head."""
+        return self.head(z)
+
     def forward(self, x: Tensor) -> Tensor:
-        return self.head(self.encode(x))
+        return self.classify(self.encode(x))
+
+
+class RelativeClassifier(nn.Module):
+    """A body, a relative projection on fixed anchors, and a relative decoder, trained end to end (Moschella et
+    al., ICLR 2023):
+
+        z = body(x),   a_j = body(anchor_j)  (the same weights, in the same step, without gradient)
+        r = [cos(z, a_j)]_j,   logits = decoder(r),   decoder = Linear(k → h) → LayerNorm → ReLU → Linear(h → C)
+
+    As the authors' code (lucmos/relreps, `RelResNet` / `RCNN`) does, the anchors are encoded at every step under
+    `torch.no_grad()`, and the decoder is a linear map of the similarities followed by a normalised block and the
+    class layer; here the block is one LayerNorm and ReLU (theirs adds dropout and a residual MLP). `anchors` are
+    the anchors' inputs (rows of the train split); they are data, not state, and stay out of the checkpoint.
+    """
+
+    def __init__(self, body: nn.Module, n_classes: int, anchors: Tensor, hidden: int = 128):
+        super().__init__()
+        self.body = body
+        self.register_buffer("anchors", anchors, persistent=False)
+        self.decoder = nn.Sequential(
+            nn.Linear(len(anchors), hidden), nn.LayerNorm(hidden), nn.ReLU(), nn.Linear(hidden, n_classes)
+        )
+        self._anchor_latents: Tensor | None = None
+
+    def encode(self, x: Tensor) -> Tensor:
+        return self.body(x)
+
+    def anchor_latents(self) -> Tensor:
+        """The anchors in this model's latent space (as in training when training, else once and kept)."""
+        if self.training:
+            self._anchor_latents = None
+            with torch.no_grad():
+                return self.body(self.anchors)
+        if self._anchor_latents is None:
+            with torch.no_grad():
+                self._anchor_latents = self.body(self.anchors)
+        return self._anchor_latents
+
+    def relative(self, z: Tensor, anchor_latents: Tensor) -> Tensor:
+        return nn.functional.normalize(z, dim=-1) @ nn.functional.normalize(anchor_latents, dim=-1).T
+
+    def decode_relative(self, r: Tensor) -> Tensor:
+        """Logits of relative representations (similarities to this model's training anchors, in their order)."""
+        return self.decoder(r)
+
+    def classify(self, z: Tensor) -> Tensor:
+        """Logits of latents of this model's space: projected on its anchors, then decoded."""
+        return self.decode_relative(self.relative(z, self.anchor_latents()))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.classify(self.encode(x))
+
+    def train(self, mode: bool = True) -> RelativeClassifier:
+        self._anchor_latents = None
+        return super().train(mode)
 
 
 class AutoEncoder(nn.Module):
@@ -56,21 +118,23 @@ def mlp_body(shape: Shape, dim: int, width: int = 256) -> nn.Module:
 
 
 def cnn_body(shape: Shape, dim: int, width: int = 32) -> nn.Module:
+    """Three 3×3 convolutions with batch norm, max-pooled after the first two, a 3×3 average pool, a linear
+    layer to the latent."""
     c = shape[0]
     return nn.Sequential(
-        nn.Conv2d(c, width, 3, padding=1), nn.ReLU(),
-        nn.Conv2d(width, 2 * width, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(2 * width, 2 * width, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(2),
-        nn.Flatten(), nn.Linear(8 * width, dim), nn.ReLU(),
+        nn.Conv2d(c, width, 3, padding=1, bias=False), nn.BatchNorm2d(width), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(width, 2 * width, 3, padding=1, bias=False), nn.BatchNorm2d(2 * width), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(2 * width, 2 * width, 3, padding=1, bias=False), nn.BatchNorm2d(2 * width), nn.ReLU(),
+        nn.AdaptiveAvgPool2d(3), nn.Flatten(), nn.Linear(18 * width, dim), nn.ReLU(),
     )  # fmt: skip
 
 
 def resnet_body(shape: Shape, dim: int, width: int = 32) -> nn.Module:
-    """A small residual net from torchvision's BasicBlock: stem, two stages, global pooling."""
+    """A small residual net from torchvision's BasicBlock: stem and max pool, two stages, global pooling."""
     c = shape[0]
     down = nn.Sequential(nn.Conv2d(width, 2 * width, 1, stride=2, bias=False), nn.BatchNorm2d(2 * width))
     return nn.Sequential(
-        nn.Conv2d(c, width, 3, padding=1, bias=False), nn.BatchNorm2d(width), nn.ReLU(),
+        nn.Conv2d(c, width, 3, padding=1, bias=False), nn.BatchNorm2d(width), nn.ReLU(), nn.MaxPool2d(2),
         BasicBlock(width, width),
         BasicBlock(width, 2 * width, stride=2, downsample=down),
         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(2 * width, dim), nn.ReLU(),
@@ -96,12 +160,17 @@ class Architecture:
     description: str
     extra: str | None = None
 
-    def build(self, shape: Shape, dim: int, n_classes: int, **context: Any) -> nn.Module:
-        """The model for inputs of `shape`; `context` is what the task adds (a node task's graph)."""
+    def build(
+        self, shape: Shape, dim: int, n_classes: int, relative_anchors: Tensor | None = None, **context: Any
+    ) -> nn.Module:
+        """The model for inputs of `shape`; `context` is what the task adds (a node task's graph). With
+        `relative_anchors` (the anchors' inputs), a classifier is relative (`RelativeClassifier`)."""
         module, _, function = self.builder.partition(":")
         body = getattr(importlib.import_module(module), function)
         if self.objective == "autoencoder":
             return body(shape, dim, **context)
+        if relative_anchors is not None:
+            return RelativeClassifier(body(shape, dim, **context), n_classes, relative_anchors)
         return Classifier(body(shape, dim, **context), dim, n_classes)
 
 
@@ -112,8 +181,8 @@ def _architectures(*archs: Architecture) -> Registry[Architecture]:
 HERE = __name__
 ARCHITECTURES = _architectures(
     Architecture("mlp", "classification", f"{HERE}:mlp_body", "2-layer MLP on flattened pixels"),
-    Architecture("cnn", "classification", f"{HERE}:cnn_body", "3-layer CNN, max-pool, 2×2 average pool"),
-    Architecture("resnet", "classification", f"{HERE}:resnet_body", "stem + 2 torchvision BasicBlocks, global pool"),
+    Architecture("cnn", "classification", f"{HERE}:cnn_body", "3 convolutions with batch norm, 2 max pools"),
+    Architecture("resnet", "classification", f"{HERE}:resnet_body", "stem, max pool, 2 torchvision BasicBlocks"),
     Architecture("mlp-ae", "autoencoder", f"{HERE}:mlp_autoencoder", "MLP autoencoder, sigmoid decoder, MSE"),
     Architecture("gcn", "classification", "bench.encoders.gnn:gcn_body", "2-layer GCN (torch_geometric)", "graphs"),
     Architecture("sage", "classification", "bench.encoders.gnn:sage_body", "2-layer GraphSAGE, mean aggregation",

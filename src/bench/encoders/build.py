@@ -120,7 +120,8 @@ def build(spec: EncoderSpec, **context: Any) -> nn.Module:
 
 
 def _trained(spec: EncoderSpec, input_shape: tuple[int, ...] = (), n_classes: int = 0, **context: Any) -> nn.Module:
-    """A trained-here architecture initialised from the spec's seed (untrained)."""
+    """A trained-here architecture initialised from the spec's seed (untrained); relative when the context holds
+    `relative_anchors` (the embed phase adds them for a spec trained with `training["relative"]`)."""
     seeded_init(spec.seed or 0)
     return ARCHITECTURES.get(spec.architecture).build(input_shape, spec.dim, n_classes, **context)
 

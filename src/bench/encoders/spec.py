@@ -17,8 +17,9 @@ EncoderKind = Literal["trained", "fitted", "packaged", "hub"]
 KINDS: tuple[EncoderKind, ...] = ("trained", "fitted", "packaged", "hub")
 
 #: Bumped when the training or encoding code changes in a way that changes the weights or spaces
-#: (2: training runs on one thread, so that its weights do not depend on the machine's core count).
-ENCODER_CODE_VERSION = "2"
+#: (2: training runs on one thread, so that its weights do not depend on the machine's core count; 3: batch norm
+#: in the CNN, AdamW with a one-cycle schedule, competence floors).
+ENCODER_CODE_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,11 @@ class EncoderSpec:
     training: dict[str, Any] = field(default_factory=dict)
     #: How inputs are prepared for a pretrained network (e.g. {"resolution": 112}).
     inputs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def relative(self) -> bool:
+        """Whether it is trained end to end through a relative projection (`training["relative"]`)."""
+        return "relative" in self.training
 
     def as_dict(self) -> dict[str, Any]:
         """The spec as data; an empty `inputs` is left out (so it does not change a fingerprint)."""
@@ -48,20 +54,15 @@ def fingerprint(task_name: str, task_version: str, spec: EncoderSpec) -> str:
     return digest(task_name, task_version, spec.as_dict(), ENCODER_CODE_VERSION, torch_release)
 
 
-def trained_roster(
-    architectures: dict[str, tuple[int, int, tuple[int, ...]]], batch_size: int = 64, lr: float = 1e-3
-) -> list[EncoderSpec]:
-    """Specs of encoders trained here, from `architecture: (latent dim, epochs, seeds)`, named
-    `<architecture>-s<seed>` (`ae-s<seed>` for the MLP autoencoder); Adam with `lr` on batches of `batch_size`."""
+def trained_roster(architectures: dict[str, tuple[int, tuple[int, ...], dict[str, Any]]]) -> list[EncoderSpec]:
+    """Specs of encoders trained here, from `architecture: (latent dim, seeds, training settings)` (the fields of
+    `bench.encoders.training.TrainingConfig`), named `<architecture>-s<seed>` (`ae-s<seed>` for the MLP
+    autoencoder)."""
     prefix = {"mlp-ae": "ae"}
     return [
         EncoderSpec(
-            name=f"{prefix.get(arch, arch)}-s{seed}",
-            architecture=arch,
-            dim=dim,
-            seed=seed,
-            training={"epochs": epochs, "batch_size": batch_size, "lr": lr},
+            name=f"{prefix.get(arch, arch)}-s{seed}", architecture=arch, dim=dim, seed=seed, training=dict(training)
         )
-        for arch, (dim, epochs, seeds) in architectures.items()
+        for arch, (dim, seeds, training) in architectures.items()
         for seed in seeds
     ]

@@ -17,9 +17,8 @@ from scipy import stats
 from tabulate import tabulate
 
 from bench.errors import BenchError, UnknownName
-from bench.records import read_records
 from bench.report.leaderboard import anchor_free, cross_ok, task_meta
-from bench.report.table import current, tidy
+from bench.report.table import load_results
 
 KEYS = ["source", "target", "seed"]
 ALPHA = 0.05
@@ -27,13 +26,11 @@ ALPHA = 0.05
 
 def load(results: Path) -> pd.DataFrame:
     """The records under `results/records`, or else the committed table `results/results.csv`."""
-    records = read_records(results)
-    if records:
-        return tidy(current(records))
-    table = Path(results) / "results.csv"
-    if not table.is_file():
+    df = load_results(results)
+    if df.empty:
+        table = Path(results) / "results.csv"
         raise BenchError(f"no records under {results / 'records'} and no {table}; run `python -m bench run` first")
-    return pd.read_csv(table)
+    return df
 
 
 def paired(a: pd.DataFrame, b: pd.DataFrame, metric: str) -> pd.DataFrame:

@@ -46,10 +46,15 @@ def heatmap(df: pd.DataFrame, metric: str, encoders: list[str], title: str, path
     save(fig, path)
 
 
-def anchor_curves(summary: pd.DataFrame, metric: str, title: str, path: Path) -> None:
+def anchor_curves(summary: pd.DataFrame, metric: str, title: str, path: Path, thresholds: tuple[int, ...] = ()) -> None:
     """`summary` holds columns method, anchors, mean, std (over pairs and seeds); one line per method, a
-    dashed horizontal line for a method that uses no anchors (its score at anchor count 0)."""
+    dashed horizontal line for a method that uses no anchors (its score at anchor count 0), and a dotted
+    vertical line at each interpolation threshold (anchors = an encoder's dimension, where an unregularised
+    least-squares map goes from under- to over-determined and its error peaks)."""
     fig, ax = plt.subplots(figsize=(7, 4.5))
+    for i, d in enumerate(sorted(thresholds)):
+        label = "anchors = encoder dim (interpolation threshold)" if i == 0 else None
+        ax.axvline(d, linestyle=":", color="grey", linewidth=1, label=label)
     colours = plt.colormaps["tab20"](np.linspace(0, 1, max(summary["method"].nunique(), 1)))
     for colour, (method, g) in zip(colours, summary.groupby("method", sort=True), strict=False):
         g = g.sort_values("anchors")

@@ -2,7 +2,7 @@
 
 Scores aggregate the cells with status `ok` over seeds and over the *cross* pairs (source ≠ target);
 self pairs are shown apart as a sanity check. The overall ranking uses each task's main score (for
-classification tasks the stitched / no-stitch accuracy ratio): its mean per (task, anchor count), the
+classification tasks the stitched / native accuracy ratio): its mean per (task, anchor count), the
 rank of each method there, and the averages of both over tasks and anchor counts.
 """
 
@@ -23,24 +23,23 @@ from bench.plugins import plugins
 from bench.protocols import MUTUAL_K
 from bench.report import figures, reproduction
 from bench.report.document import Block, Figure, Gallery, Heading, Table, Text, relative, to_html, to_markdown
+from bench.report.intervals import METHOD, interval_text, median_iqr
 
 CLASSIFICATION = [
     "stitched_acc",
-    "nostitch_acc",
+    "native_acc",
     "stitched_ratio",
     "stitched_gap",
     "stitched_f1",
+    "method_nostitch_acc",
+    "decoder_acc",
+    "decoder_native_acc",
+    "decoder_ratio",
     "reconstruction_mse",
 ]
 FIDELITY = ["cosine", "mse", "top1", "mrr", "jaccard@10", "retrieval_jaccard@10"]
 RETRIEVAL = [f"{direction}_{m}" for direction in ("s2t", "t2s") for m in ("r@1", "r@5", "r@10", "mrr")]
 DEFAULT_MAIN = "stitched_ratio"
-
-
-def pm(mean: float, std: float) -> str:
-    if not np.isfinite(mean):
-        return "n/a"
-    return f"{mean:.3f} ± {std:.3f}" if np.isfinite(std) else f"{mean:.3f}"
 
 
 def task_meta(name: str) -> dict[str, Any]:
@@ -51,7 +50,7 @@ def task_meta(name: str) -> dict[str, Any]:
     return {"main": DEFAULT_MAIN, "description": "", "provenance": "", "licence": "", "cls": None}
 
 
-#: The share of no-stitch accuracy a method must reach for "anchors needed" (main score stitched_ratio).
+#: The share of native accuracy a method must reach for "anchors needed" (main score stitched_ratio).
 REACH = 0.9
 
 
@@ -100,6 +99,9 @@ def method_means(tdf: pd.DataFrame) -> pd.DataFrame:
 
 
 def overall(df: pd.DataFrame) -> pd.DataFrame:
+    """Methods ranked per task and anchor count by the task's main score, the ranks then averaged over tasks
+    (`rank k=…`, `mean_rank`: different metrics are never averaged into one number), beside the one score
+    every classification task shares, `stitched_ratio`, with its 95 % interval over all their cells."""
     parts = []
     for task, tdf in df.groupby("task"):
         s = method_means(tdf)
@@ -111,11 +113,17 @@ def overall(df: pd.DataFrame) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame()
     s = pd.concat(parts)
-    per_k = s.pivot_table(index="method", columns="anchors", values="mean", aggfunc="mean")
-    per_k.columns = [f"k={k}" for k in per_k.columns]
+    table = s.pivot_table(index="method", columns="anchors", values="rank", aggfunc="mean")
+    counts = list(table.columns)
+    table.columns = [f"rank k={k}" for k in counts]
+    table["mean_rank"] = s.groupby("method")["rank"].mean()
+    classified = df[df["task"].map(lambda t: task_meta(t)["main"] == "stitched_ratio")]
+    if "stitched_ratio" in classified and not (ok := cross_ok(classified)).empty:
+        for k in counts:
+            at_k = at_budget(ok, k).groupby("method")["stitched_ratio"]
+            table[f"stitched_ratio k={k}"] = at_k.apply(interval_text).reindex(table.index).fillna("n/a")
     if (reach := anchors_needed(df)) is not None:
-        per_k[f"anchors to {REACH:.0%}"] = reach.max(axis=1).reindex(per_k.index).map(fmt_count)
-    table = per_k.assign(mean=s.groupby("method")["mean"].mean(), mean_rank=s.groupby("method")["rank"].mean())
+        table[f"anchors to {REACH:.0%} (worst task)"] = reach.max(axis=1).reindex(table.index).map(fmt_count)
     cross = df[df["pair_kind"] != "self"]
     status = cross.groupby("method")["status"]
     table["ok cells"] = status.apply(lambda x: int((x == "ok").sum()))
@@ -123,7 +131,7 @@ def overall(df: pd.DataFrame) -> pd.DataFrame:
     table["failed"] = status.apply(lambda x: int((x == "failed").sum()))
     fam = df.drop_duplicates("method").set_index("method")["family"]
     table.insert(0, "family", fam)
-    return table.sort_values(["mean_rank", "mean"], ascending=[True, False])
+    return table.sort_values(["mean_rank", *table.columns[1:2]])
 
 
 def reach_curve(ok: pd.DataFrame, main: str) -> pd.DataFrame:
@@ -152,15 +160,24 @@ def anchors_needed(df: pd.DataFrame) -> pd.DataFrame | None:
     return pd.DataFrame(cols) if cols else None
 
 
+#: error metrics with heavy tails: shown as median and interquartile range, not as a mean
+HEAVY_TAILED = {"mse", "reconstruction_mse"}
+
+
 def metric_table(df: pd.DataFrame, metrics: list[str]) -> tuple[list[str], list[list[str]]]:
+    """Per (method, anchors): the cell count and each metric's mean with its 95 % bootstrap interval over the
+    cells (pairs × seeds) — the median and IQR for heavy-tailed errors."""
     present = [m for m in metrics if m in df and df[m].notna().any()]
     rows = []
     for (method, k), g in df.groupby(["method", "anchors"], sort=True):
-        rows.append([method, k, len(g), *(pm(g[m].mean(), g[m].std()) for m in present)])
+        cells = [median_iqr(g[m]) if m in HEAVY_TAILED else interval_text(g[m]) for m in present]
+        rows.append([method, k, len(g), *cells])
     return ["method", "anchors", "cells", *present], rows
 
 
 def roster_table(results: Path, task: str, encoders: list[str]) -> Table | None:
+    """Each encoder's own score on the test split beside its competence floor (trained here) and its
+    linear-probe accuracy (the stitched classification head on its own spaces: the native accuracy)."""
     path = results / "encoders" / f"{task}.json"
     if not path.is_file():
         return None
@@ -172,6 +189,7 @@ def roster_table(results: Path, task: str, encoders: list[str]) -> Table | None:
             own = r.get("accuracy", r.get("reconstruction_mse"))
             frozen = r.get("pretrained", "–")
             kind = "accuracy" if "accuracy" in r else "reconstruction MSE" if own is not None else frozen
+            floor = r.get("floor_accuracy", r.get("floor_mse"))
             rows.append(
                 [
                     name,
@@ -181,11 +199,27 @@ def roster_table(results: Path, task: str, encoders: list[str]) -> Table | None:
                     r["parameters"] or "–",
                     kind,
                     f"{own:.4f}" if own is not None else "–",
+                    f"{floor:.4f} ({r['floor']})" if floor is not None else "–",
+                    f"{r['probe_accuracy']:.4f}" if "probe_accuracy" in r else "–",
                     r["train_s"],
                 ]
             )
-    headers = ["encoder", "architecture", "seed", "dim", "parameters", "own score", "value", "train s"]
-    return Table(headers, rows, caption="Encoders (own score on the test split):")
+    headers = ["encoder", "architecture", "seed", "dim", "parameters", "own score", "value", "floor", "linear probe",
+               "train s"]  # fmt: skip
+    spreads = seed_spread([reports[n] for n in encoders if n in reports])
+    spread_text = f" Seed spread of own accuracy (max − min): {spreads}." if spreads else ""
+    caption = f"Encoders (own score on the test split, and the floor it must beat).{spread_text}"
+    return Table(headers, rows, caption=caption)
+
+
+def seed_spread(reports: list[dict[str, Any]]) -> str:
+    """Per architecture (and training: `rel-` encoders apart) trained on several seeds, max − min accuracy."""
+    by_arch: dict[str, list[float]] = {}
+    for r in reports:
+        if "accuracy" in r:
+            key = ("relative " if r["encoder"].startswith("rel-") else "") + r["architecture"]
+            by_arch.setdefault(key, []).append(r["accuracy"])
+    return ", ".join(f"{a} {max(v) - min(v):.3f}" for a, v in sorted(by_arch.items()) if len(v) > 1)
 
 
 def encoder_order(tdf: pd.DataFrame, cls: type | None) -> list[str]:
@@ -209,16 +243,22 @@ def document(df: pd.DataFrame, results: Path, out: Path) -> list[Block]:
     blocks: list[Block] = [
         Heading(1, "latent-bench leaderboard"),
         Text(
-            f"Generated by `python -m bench leaderboard` from the records under `{records_link}` (tidy table: "
+            f"Generated by `python -m bench leaderboard` from the committed table [`{table_link}`]({table_link}) "
+            "(no record files here). Do not edit by hand."
+            if df.attrs.get("source") == "table"
+            else f"Generated by `python -m bench leaderboard` from the records under `{records_link}` (tidy table: "
             f"[`{table_link}`]({table_link})). Do not edit by hand."
         ),
         Text(f"Records: {len(df)} cells — {status_counts(df)}. Code revisions: {revisions}."),
         *unreadable_note(df.attrs.get("unreadable", [])),
         Text(
-            "Scores are means ± standard deviations over seeds and over *cross* pairs (source ≠ target) of the "
-            "cells that ran (`ok`); `n/a` marks a method not applicable there (e.g. `absolute` between spaces of "
-            "different dimension). The main score of a classification task is `stitched_ratio` = stitched "
-            "accuracy / no-stitch accuracy of the same head."
+            "Scores are means over seeds and over *cross* pairs (source ≠ target) of the cells that ran (`ok`), "
+            f"with 95 % intervals in brackets ({METHOD}); heavy-tailed errors (MSE) are medians with their "
+            "interquartile range. Rankings rank the methods per task by its main score and average the ranks; "
+            "different metrics are never averaged. `n/a` marks a method not applicable there (e.g. `absolute` "
+            "between spaces of different dimension). The main score of a classification task is `stitched_ratio` "
+            "= stitched accuracy / the target's native accuracy (a head fitted on the target's own raw space, the same "
+            "denominator for every method)."
         ),
         Heading(2, "Overall ranking"),
     ]
@@ -318,9 +358,7 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
     top_k = max(main_counts(tdf), default=0)
     at_k = at_budget(tdf[tdf["status"] == "ok"], top_k)
     if main in at_k:
-        kinds = summarise(at_k.dropna(subset=[main]), ["method", "pair_kind"], main)
-        pivot = kinds.assign(v=[pm(m, s) for m, s in zip(kinds["mean"], kinds["std"], strict=True)])
-        pivot = pivot.pivot(index="method", columns="pair_kind", values="v").fillna("n/a")
+        pivot = by_pair_kind(at_k.dropna(subset=[main]), main)
         blocks += [
             Heading(3, f"`{main}` by pair kind at {top_k} anchors"),
             Table(
@@ -338,7 +376,7 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
     curve = summarise(ok.dropna(subset=[main]), ["method", "anchors"], main) if main in ok else pd.DataFrame()
     if not curve.empty:
         path = fig_dir / f"anchors-{main}.png"
-        figures.anchor_curves(curve, main, f"{task}: {main} vs anchors (cross pairs)", path)
+        figures.anchor_curves(curve, main, f"{task}: {main} vs anchors (cross pairs)", path, thresholds(ok))
         blocks.append(Figure(path, f"{task} anchors"))
     heat_metric = "stitched_acc" if "stitched_acc" in at_k else main
     heatmaps = []
@@ -363,17 +401,24 @@ def retrieval_legend(n_classes: int) -> str:
     return f"{legend} Chance: R@1 = 1/{n} = {1 / n:.3f}, R@5 = {5 / n:.3f}, R@10 = {10 / n:.3f}."
 
 
+def by_pair_kind(cells: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """methods × pair kinds: the metric's mean and interval over the cells."""
+    return cells.groupby(["method", "pair_kind"])[metric].apply(interval_text).unstack("pair_kind").fillna("n/a")
+
+
 def accuracy_by_pair_kind(at_k: pd.DataFrame, top_k: int) -> list[Block]:
-    """Stitched accuracy per method and pair kind beside the no-stitch accuracy of the cross pairs' targets."""
-    kinds = summarise(at_k, ["method", "pair_kind"], "stitched_acc")
-    pivot = kinds.assign(v=[pm(m, s) for m, s in zip(kinds["mean"], kinds["std"], strict=True)])
-    pivot = pivot.pivot(index="method", columns="pair_kind", values="v").fillna("n/a")
-    nostitch = at_k[at_k["pair_kind"] != "self"].groupby("method")["nostitch_acc"].mean()
+    """Stitched accuracy per method and pair kind beside the native accuracy of the cross pairs' targets."""
+    pivot = by_pair_kind(at_k, "stitched_acc")
+    cross = at_k[at_k["pair_kind"] != "self"]
+    nostitch = cross.groupby("method")["native_acc"].mean() if "native_acc" in cross else pd.Series(dtype=float)
     return [
         Heading(3, f"Stitched accuracy by pair kind at {top_k} anchors"),
-        Text("`no-stitch`: the targets' own accuracy with the same head, over the cross pairs' cells."),
+        Text(
+            "`native`: the targets' own accuracy with the native head (fitted on the target's raw space), over the "
+            "cross pairs' cells."
+        ),
         Table(
-            ["method", *pivot.columns, "no-stitch"],
+            ["method", *pivot.columns, "native"],
             [[m, *row, fmt(nostitch.get(m, np.nan))] for m, row in zip(pivot.index, pivot.to_numpy(), strict=True)],
         ),
     ]
@@ -398,7 +443,7 @@ def problems(tdf: pd.DataFrame) -> list[Block]:
 
 
 def pretrained_pairs(cross: pd.DataFrame, pretrained: set[str], top_k: int) -> list[Block]:
-    """Stitched vs no-stitch accuracy on the pairs that involve a pretrained (not trained-here) encoder."""
+    """Stitched vs native accuracy on the pairs that involve a pretrained (not trained-here) encoder."""
     src, tgt = cross["source"].isin(pretrained), cross["target"].isin(pretrained)
     group = np.select(
         [src & tgt, tgt, src], ["pretrained → pretrained", "trained → pretrained", "pretrained → trained"], ""
@@ -407,16 +452,16 @@ def pretrained_pairs(cross: pd.DataFrame, pretrained: set[str], top_k: int) -> l
     if cells.empty:
         return []
     g = cells.groupby(["method", "group"], sort=True)
-    accuracies = ("stitched_acc", "nostitch_acc")
+    accuracies = [c for c in ("stitched_acc", "native_acc") if c in cells]
     rows = [
-        [m, grp, len(d[["source", "target"]].drop_duplicates()), *(pm(d[c].mean(), d[c].std()) for c in accuracies),
-         fmt(d["stitched_ratio"].mean())]
+        [m, grp, len(d[["source", "target"]].drop_duplicates()), *(interval_text(d[c]) for c in accuracies),
+         interval_text(d["stitched_ratio"])]
         for (m, grp), d in g
     ]  # fmt: skip
     return [
         Heading(3, f"Pairs with a pretrained encoder at {top_k} anchors"),
         Text(f"Pretrained (frozen, not trained here) encoders: {', '.join(f'`{e}`' for e in sorted(pretrained))}."),
-        Table(["method", "pairs", "ordered pairs", "stitched_acc", "nostitch_acc", "stitched_ratio"], rows),
+        Table(["method", "pairs", "ordered pairs", *accuracies, "stitched_ratio"], rows),
     ]
 
 
@@ -472,7 +517,10 @@ def sweep_section(ok: pd.DataFrame, main: str) -> list[Block]:
         Heading(3, f"`{main}` by anchor count"),
         Text(
             "Mean over cross pairs and seeds (counts outside the main grid run on fewer seeds); a method that uses "
-            "no anchors has one score, shown at every count."
+            "no anchors has one score, shown at every count. Near an interpolation threshold (anchors ≈ an "
+            f"encoder's dimension: {', '.join(map(str, thresholds(ok))) or 'none run'}) an unregularised "
+            "least-squares map (`linear`, `affine`) is barely determined and its error peaks — real mathematics, "
+            "not a fault; `ridge` is its regularised counterpart."
         ),
         Table(["method", *(f"k={k}" for k in curve.columns)], rows),
     ]
@@ -483,11 +531,18 @@ def sweep_section(ok: pd.DataFrame, main: str) -> list[Block]:
             Table(
                 ["method", "anchors"],
                 needed,
-                caption=f"Anchors needed to reach {REACH:.0%} of no-stitch accuracy (`stitched_ratio` ≥ {REACH}; "
+                caption=f"Anchors needed to reach {REACH:.0%} of native accuracy (`stitched_ratio` ≥ {REACH}; "
                 "`never` if no count run reaches it):",
             )
         )
     return blocks
+
+
+def thresholds(ok: pd.DataFrame) -> tuple[int, ...]:
+    """The encoder dimensions within the anchor counts run: where least squares is at its interpolation threshold."""
+    dims = set(ok["source_dim"].dropna().astype(int)) if "source_dim" in ok else set()
+    counts = ok.loc[ok["anchors"] > 0, "anchors"]
+    return tuple(sorted(d for d in dims if len(counts) and counts.min() <= d <= counts.max()))
 
 
 def fmt_count(k: float) -> str:
@@ -501,10 +556,7 @@ def similarity_section(tdf: pd.DataFrame, main: str, top_k: int, encoders: list[
     if ok.empty:
         return []
     pairs = ok.drop_duplicates(["source", "target"])
-    rows = [
-        [kind, len(g), *(pm(g[c].mean(), g[c].std()) for c in sims)]
-        for kind, g in pairs.groupby("pair_kind", sort=True)
-    ]
+    rows = [[kind, len(g), *(interval_text(g[c]) for c in sims)] for kind, g in pairs.groupby("pair_kind", sort=True)]
     blocks: list[Block] = [
         Heading(3, "Similarity of the raw spaces"),
         Text(

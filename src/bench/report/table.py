@@ -60,16 +60,43 @@ def current(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return keep
 
 
-def collect(results: Path) -> pd.DataFrame:
-    """The tidy table of every record under `results`; the record files that could not be read are named in
-    `df.attrs["unreadable"]`.
+def load_results(results: Path | str = "results") -> pd.DataFrame:
+    """The results as one tidy table (a row per cell), read-only: from the record files under
+    `results/records`, or, where there are none (a fresh clone), from the committed `results/results.csv`.
+    `df.attrs["source"]` says which; `df.attrs["unreadable"]` names record files that could not be read.
 
-    Also written to `results/results.csv` without the timings and run columns, so that the committed
-    table changes only when results do.
+        import bench
+        df = bench.load_results("results")
+        df[(df.status == "ok") & (df.pair_kind != "self")].groupby(["task", "method", "anchors"]).stitched_ratio.mean()
     """
+    results = Path(results)
+    path = results / "results.csv"
     records, unreadable = scan_records(results)
-    df = tidy(current(records))
+    if not records and path.is_file():
+        df = pd.read_csv(path, low_memory=False)
+        df.attrs["source"] = "table"
+    else:
+        df = tidy(current(records))
+        df.attrs |= {"source": "records", "recorded": {r.get("id") for r in records}}
     df.attrs["unreadable"] = [str(p.relative_to(results)) for p in unreadable]
-    stable = df.drop(columns=[c for c in [*TIMING_COLUMNS, *RUN_COLUMNS] if c in df])
-    write_with(Path(results) / "results.csv", lambda tmp: stable.to_csv(tmp, index=False, float_format="%.6g"), ".csv")
+    return df
+
+
+def collect(results: Path) -> pd.DataFrame:
+    """`load_results`, and the table of the records written to `results/results.csv` (without the timings and
+    run columns, so that the committed table changes only when results do) — but never in place of a table that
+    holds cells whose record files are absent (a fresh clone, a partial copy): the rows it would lose are then
+    counted in `df.attrs["kept_table"]` and the table is left as it is."""
+    results = Path(results)
+    path = results / "results.csv"
+    df = load_results(results)
+    if df.attrs["source"] == "table":
+        return df
+    recorded = df.attrs.pop("recorded")
+    committed = pd.read_csv(path, usecols=["id"]) if path.is_file() and path.stat().st_size else None
+    lost = 0 if committed is None else int((~committed["id"].isin(recorded)).sum())
+    df.attrs["kept_table"] = lost
+    if not lost:
+        stable = df.drop(columns=[c for c in [*TIMING_COLUMNS, *RUN_COLUMNS] if c in df])
+        write_with(path, lambda tmp: stable.to_csv(tmp, index=False, float_format="%.6g"), ".csv")
     return df
