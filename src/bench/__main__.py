@@ -260,13 +260,15 @@ def write_leaderboard(results: Path, out: Path, html: bool = False) -> None:
             f"warning: {len(unreadable)} unreadable record files left out (the leaderboard names them)", file=sys.stderr
         )
     written = write(table, results, out, html)
+    pages = [p for p in written if p.parent == results / "tasks"]
+    what = ", ".join(str(p) for p in written if p not in pages) + f" and {len(pages)} task pages in {results / 'tasks'}"
     if table.attrs.get("source") == "table":
-        print(f"wrote {', '.join(map(str, written))} from {results / 'results.csv'} (no records under {results})")
+        print(f"wrote {what} from {results / 'results.csv'} (no records under {results})")
     elif lost := table.attrs.get("kept_table"):
-        print(f"wrote {', '.join(map(str, written))}; kept {results / 'results.csv'} as it is: it holds {lost} cells "
-              "whose record files are absent here")  # fmt: skip
+        print(f"wrote {what}; kept {results / 'results.csv'} as it is: it holds {lost} cells whose record files are "
+              "absent here")  # fmt: skip
     else:
-        print(f"wrote {', '.join(map(str, written))} and {results / 'results.csv'}")
+        print(f"wrote {what} and {results / 'results.csv'}")
 
 
 def on_sigterm(signum: int, frame: object) -> None:

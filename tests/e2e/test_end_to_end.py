@@ -47,17 +47,16 @@ def test_ci_run_writes_every_record_table_and_leaderboard(ci_run) -> None:
     for r in records:
         assert r["seed"] == 0 and r["versions"]["torch"] and r["timestamp"]
     board = (root / "leaderboard.md").read_text()
-    for heading in (
-        "## Overall ranking",
-        "## Task `digits`",
-        "### Stitched classification",
-        "### Translation fidelity",
-    ):
-        assert heading in board
+    assert "## Overall ranking" in board and "## Tasks" in board and "[`digits`](results/tasks/digits.md)" in board
+    page = (root / "results" / "tasks" / "digits.md").read_text()
+    assert page.startswith("[← leaderboard](../../leaderboard.md)")
+    for heading in ("## Task `digits`", "### Stitched classification", "### Translation fidelity"):
+        assert heading in page
+    assert "](../figures/digits/heatmap-procrustes.png)" in page  # figure links relative to the page
     figures = root / "results" / "figures" / "digits"
     assert (figures / "anchors-stitched_ratio.png").stat().st_size > 1000
     assert {p.name for p in figures.glob("heatmap-*.png")} == {f"heatmap-{m}.png" for m in METHODS}
-    assert "### Similarity of the raw spaces" in board and (figures / "similarity-cka.png").is_file()
+    assert "### Similarity of the raw spaces" in page and (figures / "similarity-cka.png").is_file()
 
 
 def test_every_method_scores_finite_numbers_on_the_ci_spaces(ci_run) -> None:

@@ -79,6 +79,6 @@ def test_packaged_encoder_in_a_run(tmp_path, cache_dir) -> None:
     report = json.loads((results / "encoders" / "small-digits.json").read_text())["lite0"]
     assert report["pretrained"] == "ImageNet-1k, frozen" and len(report["weights_sha256"]) == 64
     assert 0.5 < report["probe_accuracy"] <= 1  # a frozen encoder's own score: its linear probe
-    board = (tmp_path / "leaderboard.md").read_text()
+    board = (results / "tasks" / "small-digits.md").read_text()
     assert "### Pairs with a pretrained encoder at 50 anchors" in board
     assert "| ImageNet-1k, frozen" in board

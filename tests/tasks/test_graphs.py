@@ -137,7 +137,7 @@ def test_graph_run_skips_absent_planetoid_cells(tmp_path, cache_dir) -> None:
         env={"BENCH_PLANETOID_DATA": str(tmp_path / "none")},
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    text = (tmp_path / "leaderboard.md").read_text()
+    text = (tmp_path / "results" / "tasks" / "pubmed.md").read_text()
     assert "Skipped cells (4)" in text and "PubMed not found" in text
 
 

@@ -104,7 +104,7 @@ def test_absent_data_skips_the_cells(tmp_path, cache_dir) -> None:
     assert len(records) == 25 and {r["status"] for r in records} == {"skipped"}
     assert f"CIFAR100 not found under {tmp_path / 'data'}" in records[0]["error"]
     assert "download=True" in records[0]["error"]
-    assert "Skipped cells (25)" in (tmp_path / "leaderboard.md").read_text()
+    assert "Skipped cells (25)" in (tmp_path / "results" / "tasks" / "cifar100-pretrained.md").read_text()
 
 
 def write_raw_idx(path, data: np.ndarray, magic: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import os
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,7 @@ def to_markdown(blocks: list[Block], out: Path) -> str:
         if isinstance(b, Heading):
             parts.append(f"{'#' * b.level} {b.text}")
         elif isinstance(b, Text):
-            parts.append(b.markdown)
+            parts.append("\n".join(map(wrapped, b.markdown.split("\n"))))
         elif isinstance(b, Table):
             rows = [[cell.replace("|", "\\|") for cell in row] for row in b.rows]
             headers = [h.replace("|", "\\|") for h in b.headers]
@@ -73,6 +74,18 @@ def to_markdown(blocks: list[Block], out: Path) -> str:
             links = " · ".join(f"[{f.alt}]({relative(f.path, out)})" for f in b.figures)
             parts.append(f"{b.caption}: {links}")
     return "\n\n".join(parts).rstrip() + "\n"
+
+
+#: prose lines of the markdown are wrapped at this width (a newline inside a paragraph reads as a space)
+WIDTH = 120
+
+
+def wrapped(line: str) -> str:
+    """One line of prose wrapped at WIDTH, never inside a word or a link (a list item's continuation indented)."""
+    if len(line) <= WIDTH or line.lstrip().startswith("|"):
+        return line
+    indent = "  " if line.startswith("- ") else ""
+    return textwrap.fill(line, WIDTH, break_long_words=False, break_on_hyphens=False, subsequent_indent=indent)
 
 
 def relative(path: Path, out: Path) -> str:

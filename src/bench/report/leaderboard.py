@@ -9,6 +9,7 @@ rank of each method there, and the averages of both over tasks and anchor counts
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -230,7 +231,7 @@ def encoder_order(tdf: pd.DataFrame, cls: type | None) -> list[str]:
     return sorted(seen)
 
 
-def document(df: pd.DataFrame, results: Path, out: Path) -> list[Block]:
+def document(df: pd.DataFrame, results: Path, out: Path) -> Report:
     """The leaderboard's blocks, links relative to the folder of `out` (figures are written under
     `results/figures/` on the way)."""
     if df.empty:
@@ -266,7 +267,11 @@ def document(df: pd.DataFrame, results: Path, out: Path) -> list[Block]:
     if not table.empty:
         blocks += [
             ranking_table(table),
-            Text("`k=…`: mean main score over tasks at that anchor count; `mean_rank`: mean rank over (task, k)."),
+            Text(
+                "`rank k=…`: the method's rank by each task's main score at that anchor count (1 = best), averaged "
+                "over tasks; `mean_rank`: over (task, k); `stitched_ratio k=…`: mean [95 % interval] over every "
+                "cell of the classification tasks."
+            ),
         ]
     modalities = sorted(df["modality"].dropna().unique())
     if modalities:
@@ -285,10 +290,38 @@ def document(df: pd.DataFrame, results: Path, out: Path) -> list[Block]:
             ),
             spreads,
         ]
-    blocks += reproduction.section(df)
-    for task, tdf in df.groupby("task", sort=True):
-        blocks += task_section(task, tdf, results, fig_dir / task)
-    return blocks
+    compact, full = reproduction.section(df, relative(reproduction_page(results), out))
+    blocks += compact
+    pages = {task: task_section(task, tdf, results, fig_dir / task) for task, tdf in df.groupby("task", sort=True)}
+    rows = [
+        [f"[`{task}`]({relative(task_page(results, task), out)})", str(task_meta(task).get("modality", "?")),
+         str(len(tdf)), status_counts(tdf)]
+        for task, tdf in df.groupby("task", sort=True)
+    ]  # fmt: skip
+    blocks += [
+        Heading(2, "Tasks"),
+        Text("Each task's tables and figures are on a page of their own."),
+        Table(["task", "modality", "cells", "status"], rows),
+    ]
+    return Report(blocks, pages, full)
+
+
+@dataclass
+class Report:
+    """The summary (leaderboard.md), one page of blocks per task (`results/tasks/<task>.md`) and the full
+    reproduction section (`results/reproduction.md`)."""
+
+    summary: list[Block]
+    pages: dict[str, list[Block]]
+    reproduction: list[Block]
+
+
+def task_page(results: Path, task: str) -> Path:
+    return Path(results) / "tasks" / f"{task}.md"
+
+
+def reproduction_page(results: Path) -> Path:
+    return Path(results) / "reproduction.md"
 
 
 def unreadable_note(files: list[str]) -> list[Block]:
@@ -491,16 +524,24 @@ def run_metadata(df: pd.DataFrame) -> list[tuple[str, str]]:
 
 
 def write_leaderboard(df: pd.DataFrame, results: Path, out: Path, html: bool = False) -> list[Path]:
-    """Write `out` (markdown) and, with `html`, the same report as one self-contained page beside it
-    (`out` with suffix `.html`); returns the paths written."""
+    """Write `out` (markdown: the summary, with links to the task pages), a page per task under
+    `results/tasks/`, the full reproduction section as `results/reproduction.md`, and, with `html`, the whole
+    report as one self-contained page beside `out` (`out` with suffix `.html`); returns the paths written."""
     out = Path(out)
-    blocks = document(df, results, out)
-    write_text(out, to_markdown(blocks, out))
-    if not html:
-        return [out]
-    page = out.with_suffix(".html")
-    write_text(page, to_html(blocks, "latent-bench leaderboard", run_metadata(df)))
-    return [out, page]
+    report = document(df, results, out)
+    write_text(out, to_markdown(report.summary, out))
+    written = [out]
+    pages = {task_page(results, task): blocks for task, blocks in report.pages.items()}
+    for page, blocks in {**pages, reproduction_page(results): report.reproduction}.items():
+        back = Text(f"[← leaderboard]({relative(out, page)})")
+        write_text(page, to_markdown([back, *blocks], page))
+        written.append(page)
+    if html:
+        page = out.with_suffix(".html")
+        whole = report.summary + report.reproduction + [b for blocks in report.pages.values() for b in blocks]
+        write_text(page, to_html(whole, "latent-bench leaderboard", run_metadata(df)))
+        written.append(page)
+    return written
 
 
 def sweep_section(ok: pd.DataFrame, main: str) -> list[Block]:

@@ -317,24 +317,45 @@ def verdicts(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def section(df: pd.DataFrame) -> list[Block]:
+def short_source(source: str) -> str:
+    """`Authors year` of a finding's source, without the title (`Moschella et al. 2023, *…* (ICLR), §5` → …)."""
+    return source.split(",")[0]
+
+
+def section(df: pd.DataFrame, details: str) -> tuple[list[Block], list[Block]]:
+    """The leaderboard's compact table (finding, short source, task, verdict; `details` links the full table)
+    and the full section: the published result, ours with intervals, the criterion and the protocol difference."""
     v = verdicts(df)
     counts = v["verdict"].value_counts()
     summary = ", ".join(f"{counts.get(k, 0)} {k}" for k in (HOLDS, FAILS, INCONCLUSIVE, "no records"))
+    intro = (
+        "Headline findings of the papers, each beside our numbers on the closest task we run and a verdict "
+        f"from an explicit criterion on the records ({summary}). A verdict is *holds* when the 95 % interval "
+        f"({METHOD}) clears the criterion, *does not hold* when it lies wholly on the other side, *inconclusive* "
+        "otherwise."
+    )
+    compact = [
+        Heading(2, "Paper reproduction"),
+        Text(
+            f"{intro} Published results, ours with intervals, criteria and how our protocol differs from each "
+            f"paper's: [details]({details})."
+        ),
+        Table(
+            ["finding", "source", "task", "verdict"],
+            [[r.finding, short_source(r.source), r.task, r.verdict] for r in v.itertuples()],
+        ),
+    ]
     rows = [
         [r.finding, r.source, r.published, f"`{r.task}`: {r.ours}" if r.verdict != "no records" else r.ours,
          r.criterion, r.verdict, r.differs]
         for r in v.itertuples()
     ]  # fmt: skip
-    return [
+    full = [
         Heading(2, "Paper reproduction"),
         Text(
-            "Headline findings of the papers, each beside our numbers on the closest task we run and a verdict "
-            f"from an explicit criterion on the records ({summary}). Published results are the papers' own "
-            "settings (datasets, encoders); ours are means over cross pairs and seeds of the cells that ran, with "
-            f"95 % intervals ({METHOD}). A verdict is *holds* when the interval clears the criterion, *does not "
-            "hold* when it lies wholly on the other side, *inconclusive* otherwise; the last column says how our "
-            "protocol differs from the paper's."
+            f"{intro} Published results are the papers' own settings (datasets, encoders); ours are means over "
+            "cross pairs and seeds of the cells that ran; the last column says how our protocol differs."
         ),
         Table(["finding", "source", "published", "ours", "criterion", "verdict", "protocol difference"], rows),
     ]
+    return compact, full
