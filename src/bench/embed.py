@@ -32,8 +32,7 @@ from bench.encoders.architectures import ARCHITECTURES, count_parameters
 from bench.encoders.build import build, builder, encode
 from bench.encoders.training import TrainingConfig, evaluate, train
 from bench.errors import BenchError
-from bench.heads import fit_head
-from bench.metrics import accuracy
+from bench.protocols import Target
 from bench.spaces import Space
 from bench.tasks import Task
 from bench.threads import single_thread
@@ -75,9 +74,9 @@ class Embedder:
         path = self.cache.checkpoint_path(task.name, spec.name, fp).with_suffix(".json")
         report = json.loads(path.read_text()) if path.is_file() else {}
         train, test = spaces["train"], spaces["test"]
-        head = fit_head(torch.tensor(train.x, dtype=torch.float64), torch.tensor(train.labels), task.n_classes)
-        predicted = head.predict(torch.tensor(test.x, dtype=torch.float64))
-        write_json(path, report | {"probe_accuracy": accuracy(torch.tensor(test.labels), predicted)})
+        native = Target(torch.tensor(train.x), torch.tensor(train.labels), torch.tensor(test.x),
+                        torch.tensor(test.labels), task.n_classes)  # fmt: skip
+        write_json(path, report | {"probe_accuracy": native.reference()["acc"]})
 
     def model(self, task: Task, spec: EncoderSpec) -> nn.Module:
         """The encoder's model, built from its spec; a trained-here one loaded from its checkpoint or trained now

@@ -95,6 +95,8 @@ def test_own_accuracy_of_trained_encoders_is_reported(ci_run) -> None:
     for name in ("mlp-s0", "mlp-s1", "cnn-s0", "rel-mlp-s0", "rel-mlp-s1"):
         assert reports[name]["accuracy"] > reports[name]["floor_accuracy"] > 0.9
     assert reports["ae-s0"]["reconstruction_mse"] < reports["ae-s0"]["floor_mse"]  # beats PCA of its dimension
+    native = {r["target"]: r["metrics"]["native_acc"] for r in read_records(root / "results") if r["status"] == "ok"}
+    assert {name: r["probe_accuracy"] for name, r in reports.items()} == native  # the linear probe is the native head
 
 
 def test_rerun_skips_recorded_cells_and_force_redoes_them(ci_run, cache_dir) -> None:
