@@ -50,6 +50,7 @@ class Communicator:
         self._tensor = lru_cache(maxsize=256)(self._to_tensor)
         self._model = lru_cache(maxsize=8)(self._load_model)
         self._native = lru_cache(maxsize=32)(self._native_target)
+        self._decoder_native = lru_cache(maxsize=32)(self._decoder_native_accuracy)
         self._similarity = lru_cache(maxsize=1024)(self._pair_similarity)
 
     def _load_spaces(self, task: str, encoder: str) -> dict[str, Space]:
@@ -197,8 +198,14 @@ class Communicator:
         else:
             return {}
         acc = metrics.accuracy(native.test_labels, logits.argmax(dim=1))
-        own = metrics.accuracy(native.test_labels, model.classify(native.test).argmax(dim=1))
+        own = self._decoder_native(cell.task, cell.target)
         return {"decoder_acc": acc, "decoder_native_acc": own, "decoder_ratio": acc / own if own > 0 else float("nan")}
+
+    @torch.inference_mode()
+    def _decoder_native_accuracy(self, task: str, target: str) -> float:
+        """The target model's own decoder on its own test samples (once per target, not per cell)."""
+        native = self._native(task, target)
+        return metrics.accuracy(native.test_labels, self._model(task, target).classify(native.test).argmax(dim=1))
 
     def rows(self, space: Space, ids: np.ndarray) -> Tensor:
         return torch.as_tensor(space.rows(ids), dtype=DTYPES[self.dtype], device=self.device)
