@@ -122,11 +122,11 @@ def translation_fidelity(v: CellView) -> dict[str, float]:
 
 def cross_modal_retrieval(v: CellView) -> dict[str, float]:
     """Retrieval by class (the word) in both directions: each mapped source test sample ranks the target test
-    samples' classes (`s2t_*`), and each target test sample the source's (`t2s_*`)."""
+    samples' classes (`src2tgt_*`), and each target test sample the source's (`tgt2src_*`)."""
     a, b, labels = v.source_test, v.target.test, v.target.test_labels
     forward = metrics.recall_and_mrr(metrics.class_ranks(a, b, labels, labels))
     backward = metrics.recall_and_mrr(metrics.class_ranks(b, a, labels, labels))
-    return {**{f"s2t_{k}": x for k, x in forward.items()}, **{f"t2s_{k}": x for k, x in backward.items()}}
+    return {**{f"src2tgt_{k}": x for k, x in forward.items()}, **{f"tgt2src_{k}": x for k, x in backward.items()}}
 
 
 def own_decoder(v: CellView) -> dict[str, float]:
@@ -184,7 +184,7 @@ PROTOCOLS = _protocols(
     ),
     Protocol(
         "cross_modal_retrieval",
-        {f"{d}_{m}": "higher" for d in ("s2t", "t2s") for m in ("r@1", "r@5", "r@10", "mrr")},
+        {f"{d}_{m}": "higher" for d in ("src2tgt", "tgt2src") for m in ("r@1", "r@5", "r@10", "mrr")},
         cross_modal_retrieval,
     ),
     Protocol(

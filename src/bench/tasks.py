@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from bench.encoders import EncoderSpec
-from bench.errors import UnknownName
+from bench.errors import BenchError, UnknownName
 
 Modality = Literal["images", "text", "audio", "graphs", "crossmodal"]
 
@@ -49,6 +49,10 @@ class Task:
     input_shape: ClassVar[tuple[int, ...]] = ()
     #: Optional extras of `pyproject.toml` its data needs (its encoders' needs are known from their specs).
     requires: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        check_protocols(cls)
 
     def load_split(self, split: str) -> Split:
         raise NotImplementedError
@@ -101,6 +105,25 @@ class Task:
             "licence": cls.licence,
             "provenance": cls.provenance,
         }
+
+
+def check_protocols(task: type[Task]) -> None:
+    """A task's `protocols` are registered protocols, its `main_score` is one of their metrics, and a protocol
+    that needs classes gets them: checked when the task class is defined, so a typo is an error, not a protocol
+    silently left out."""
+    from bench.protocols import PROTOCOLS, protocol_metrics
+
+    where = f"task {getattr(task, 'name', task.__name__)!r}"
+    for name in task.protocols:
+        if name not in PROTOCOLS.names():
+            raise UnknownName(f"protocol in {where}", name, PROTOCOLS.names())
+    metrics = protocol_metrics(task.protocols)
+    if task.main_score not in metrics:
+        raise UnknownName(f"main score of {where} (a metric of its protocols)", task.main_score, metrics)
+    classes = getattr(task, "n_classes", None)
+    needing = [n for n in task.protocols if "classes" in PROTOCOLS.get(n).needs]
+    if classes is not None and classes < 2 and needing:
+        raise BenchError(f"{where} has {classes} classes; protocol {needing[0]!r} needs two or more")
 
 
 def grey_split(

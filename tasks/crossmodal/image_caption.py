@@ -70,7 +70,7 @@ class ImageCaption(Task):
     provenance = "Flickr30k (Young et al. 2014), read with torchvision.datasets.Flickr30k"
     licence = "Flickr30k terms of use (non-commercial research; images under their owners' Flickr terms)"
     protocols = ("cross_modal_retrieval", "similarity")
-    main_score = "s2t_r@1"
+    main_score = "src2tgt_r@1"
     in_default_suite = False
 
     def load_split(self, split: str) -> Split:

@@ -41,7 +41,7 @@ class SpeechText(Task):
     provenance = "the `spoken-words` recordings (espeak-ng, flite) and their words"
     licence = "generated data"
     protocols = ("cross_modal_retrieval", "similarity")
-    main_score = "s2t_r@1"
+    main_score = "src2tgt_r@1"
     requires = ("audio",)
 
     def load_split(self, split: str) -> Split:

@@ -193,7 +193,8 @@ def test_a_cross_modal_task_gets_its_retrieval_table_with_chance(tmp_path) -> No
 
     rows = [
         dict(task="speech-text", method=m, family="translator", anchors=k, seed=0, source=s, target=t, status="ok",
-             pair_kind=kind, modality="crossmodal", **{"s2t_r@1": r, "t2s_r@1": r / 2, "s2t_mrr": r, "cka": 0.5})
+             pair_kind=kind, modality="crossmodal",
+             **{"src2tgt_r@1": r, "tgt2src_r@1": r / 2, "src2tgt_mrr": r, "cka": 0.5})
         for m, r in (("procrustes", 0.6), ("relative", 0.4))
         for k in (10, 300)
         for s, t, kind in (("whisper-tiny-en", "minilm-l6", "audio → text"),

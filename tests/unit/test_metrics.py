@@ -134,9 +134,9 @@ def test_cross_modal_retrieval_both_directions() -> None:
     audio = text.clone()
     audio[4, 0] = 1.0  # recording 4 (word 2) as close to word 0 as to its own
     scores = protocols.cross_modal_retrieval(view(audio, text, labels))
-    assert scores["s2t_r@1"] == pytest.approx(5 / 6)  # recording 4 ties word 0 with its own word 2 → rank 2
-    assert scores["s2t_mrr"] == pytest.approx((5 + 1 / 2) / 6)
-    assert scores["t2s_r@1"] == 1.0  # every word's best recording is one of its own
+    assert scores["src2tgt_r@1"] == pytest.approx(5 / 6)  # recording 4 ties word 0 with its own word 2 → rank 2
+    assert scores["src2tgt_mrr"] == pytest.approx((5 + 1 / 2) / 6)
+    assert scores["tgt2src_r@1"] == 1.0  # every word's best recording is one of its own
 
 
 def test_block_computations_equal_whole_matrices(monkeypatch) -> None:

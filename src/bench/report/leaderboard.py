@@ -39,7 +39,7 @@ CLASSIFICATION = [
     "reconstruction_mse",
 ]
 FIDELITY = ["cosine", "mse", "top1", "mrr", "jaccard@10", "retrieval_jaccard@10"]
-RETRIEVAL = [f"{direction}_{m}" for direction in ("s2t", "t2s") for m in ("r@1", "r@5", "r@10", "mrr")]
+RETRIEVAL = [f"{direction}_{m}" for direction in ("src2tgt", "tgt2src") for m in ("r@1", "r@5", "r@10", "mrr")]
 DEFAULT_MAIN = "stitched_ratio"
 
 
@@ -426,8 +426,11 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
 
 
 def retrieval_legend(n_classes: int) -> str:
-    """What `s2t` / `t2s` mean, and the scores of chance."""
-    legend = "`s2t`: mapped source samples retrieve the target's classes; `t2s`: the reverse."
+    """What `src2tgt` / `tgt2src` mean, and the scores of chance."""
+    legend = (
+        "`src2tgt`: the mapped source samples (the pair's source, speech or text) retrieve the target's classes; "
+        "`tgt2src`: the target samples retrieve the source's."
+    )
     if n_classes == 0:
         return f"{legend} Each sample is its own class: chance R@k = k / test samples."
     n = n_classes
