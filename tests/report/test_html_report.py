@@ -1,5 +1,6 @@
 """The HTML report in a real browser (Debian's Chromium, driven by Playwright): it loads with no console
-errors and no network, its tables sort, its figures render; a screenshot is kept under `artefacts/`."""
+errors and no network, its tables sort, its figures render, its table-of-contents links land on their sections,
+no table overflows the page, its filters hide what they should; a screenshot is kept under `artefacts/`."""
 
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ def numbers(values: list[str]) -> list[float]:
 def test_page_loads_offline_sorts_and_renders(page_path: Path, browser) -> None:
     html = page_path.read_text()
     assert "http://" not in html and "https://" not in html  # nothing fetched at view time
+    assert len(html.encode()) < 3_000_000 and "data:image" not in html  # figures linked, not embedded
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors: list[str] = []
     requests: list[str] = []
@@ -91,12 +93,49 @@ def test_page_loads_offline_sorts_and_renders(page_path: Path, browser) -> None:
     names = column(page, 0, 0)
     assert names == sorted(names)
 
-    # every figure decoded: curves, one heatmap per method, CKA
+    # every figure (linked files, loaded lazily) decodes: curves, one heatmap per method, CKA
+    page.evaluate("() => Promise.all(Array.from(document.images, i => { i.loading = 'eager'; return i.decode(); }))")
     images = page.eval_on_selector_all("img", "im => im.map(i => [i.complete, i.naturalWidth, i.alt])")
     assert len(images) >= 3 and all(done and width > 100 for done, width, _ in images)
     assert {"digits anchors", "CKA heatmap", "procrustes"} <= {alt for *_, alt in images}
 
+    # unique heading ids; each table-of-contents link lands on its own section
+    ids = page.eval_on_selector_all("[id]", "els => els.map(e => e.id)")
+    assert len(ids) == len(set(ids))
+    links = page.eval_on_selector_all("nav.contents a", "as => as.map(a => a.getAttribute('href'))")
+    assert len(links) >= 6
+    for href in links:
+        page.click(f"nav.contents a[href='{href}']")
+        top = page.evaluate(f"() => document.getElementById({href[1:]!r}).getBoundingClientRect().top")
+        at_bottom = page.evaluate("() => window.innerHeight + window.scrollY >= document.body.scrollHeight - 2")
+        assert -1 <= top < 150 or at_bottom, f"{href} lands {top:.0f} px from the top"
+
+    # no table is wider than the page: a wide one scrolls inside its own frame
+    overflow = page.evaluate(
+        """() => Array.from(document.querySelectorAll("div.table-wrap")).filter(w => {
+             const page = document.body.getBoundingClientRect();
+             const box = w.getBoundingClientRect();
+             const scrolls = getComputedStyle(w).overflowX === "auto";
+             return box.right > page.right + 1 || (w.scrollWidth > w.clientWidth + 1 && !scrolls);
+           }).length"""
+    )
+    assert overflow == 0 and page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+
+    # filters: a task hides the other tasks' sections and rows; an anchor count hides the other counts' columns
+    page.select_option("#filters select[name=task]", "digits")
+    hidden = page.eval_on_selector_all("div.block[data-task]", "bs => bs.filter(b => b.hidden).length")
+    shown = page.eval_on_selector_all("div.block[data-task='digits']", "bs => bs.filter(b => !b.hidden).length")
+    assert shown > 5 and hidden == 0  # one task in this run: nothing of digits is hidden
+    page.select_option("#filters select[name=anchors]", "10")
+    visible = page.eval_on_selector_all(
+        "table.sortable >> nth=0 >> th", "ths => ths.filter(t => !t.hidden).map(t => t.textContent)"
+    )
+    assert "rank k=10" in visible and "rank k=300" not in visible and "method" in visible
+    page.select_option("#filters select[name=anchors]", "")
+    page.select_option("#filters select[name=task]", "")
+
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("() => window.scrollTo(0, 0)")  # the summary, as a reader first sees it
     page.screenshot(path=str(ARTEFACTS / "leaderboard-html.png"))
     page.locator("h2#task-digits-images").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTEFACTS / "leaderboard-html-digits.png"))

@@ -46,3 +46,43 @@ def test_records_that_cover_the_table_rewrite_it_and_a_partial_copy_does_not(tmp
     df = collect(tmp_path)
     assert len(df) == 1 and df.attrs["kept_table"] == 1
     assert (tmp_path / "results.csv").read_bytes() == before  # the two-row table is kept
+
+
+def test_the_report_reads_the_same_numbers_and_metadata_from_records_and_from_the_table(tmp_path: Path) -> None:
+    from bench.report.leaderboard import run_metadata, write_leaderboard
+
+    pairs = [("mlp-s0", "mlp-s1"), ("mlp-s1", "mlp-s0"), ("mlp-s0", "cnn-s0"), ("cnn-s0", "mlp-s0")]
+    for i, (source, target) in enumerate(pairs):
+        r = record(source, target, 0.9 + i * 0.0123456789)  # more digits than the table keeps
+        r |= {
+            "family": "translator",
+            "modality": "images",
+            "git_revision": "abc123",
+            "device": "cpu",
+            "dtype": "float32",
+            "versions": {"torch": "2.0"},
+            "timestamp": f"2026-01-0{i + 1}T00:00:00+00:00",
+        }
+        r["metrics"] |= {"stitched_acc": 0.8 + i * 0.0123456789, "cka": 0.5 + i / 7}
+        write_record(tmp_path, r)
+    from_records = collect(tmp_path)
+    assert (tmp_path / "run.json").is_file()
+    write_leaderboard(from_records, tmp_path, tmp_path / "a.md")
+    page = (tmp_path / "tasks" / "digits.md").read_text()
+    for f in (tmp_path / "records").rglob("*.json"):
+        f.unlink()
+    from_table = bench.load_results(tmp_path)
+    assert from_table.attrs["source"] == "table"
+    write_leaderboard(from_table, tmp_path, tmp_path / "b.md")
+
+    def body(path: Path) -> list[str]:  # all but the opening paragraph, which names where the numbers come from
+        lines = path.read_text().splitlines()
+        return lines[next(i for i, line in enumerate(lines) if line.startswith("Records:")) :]
+
+    assert body(tmp_path / "a.md") == body(tmp_path / "b.md")
+    assert (tmp_path / "tasks" / "digits.md").read_text().replace("b.md", "a.md") == page
+    assert "abc123" in (tmp_path / "b.md").read_text()
+    meta = dict(run_metadata(from_table))
+    assert meta["git revision"] == "abc123" and meta["versions"] == "torch 2.0" and meta["precision"] == "float32"
+    assert meta["ran"] == "2026-01-01T00:00:00+00:00 to 2026-01-04T00:00:00+00:00"
+    pd.testing.assert_series_equal(from_records["stitched_acc"], from_table["stitched_acc"])

@@ -1,10 +1,11 @@
-"""The leaderboard as a list of blocks, rendered to markdown (`leaderboard.md`) or to one self-contained
-HTML page (tables sortable, figures embedded): both renderings say the same thing from the same blocks."""
+"""The leaderboard as a list of blocks, rendered to markdown (`leaderboard.md`) or to one HTML page (tables
+sortable, filters by modality, task and anchor count, figures linked from the files beside it, loaded lazily):
+both renderings say the same thing from the same blocks."""
 
 from __future__ import annotations
 
-import base64
 import os
+import re
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +18,11 @@ from tabulate import tabulate
 
 @dataclass(frozen=True)
 class Heading:
+    """A heading; its `tags` (e.g. task, modality) mark every block of its section, for the HTML filters."""
+
     level: int
     text: str
+    tags: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -97,37 +101,95 @@ def slug(text: str) -> str:
     return "-".join(filter(None, keep.split("-")))
 
 
-def data_uri(path: Path) -> str:
-    return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
+def unique_ids(blocks: list[Block]) -> list[str]:
+    """Each heading's HTML id: its slug, prefixed with its level-2 section's slug where the slug repeats (e.g.
+    `task-digits-images-figures`), with a number appended if it still does."""
+    ids: list[str] = []
+    seen: set[str] = set()
+    section = ""
+    for b in blocks:
+        if not isinstance(b, Heading):
+            continue
+        base = slug(b.text)
+        if b.level <= 2:
+            section = base
+        candidate = base if base not in seen else f"{section}-{base}"
+        n = 2
+        while candidate in seen:
+            candidate, n = f"{section}-{base}-{n}", n + 1
+        seen.add(candidate)
+        ids.append(candidate)
+    return ids
 
 
-def to_html(blocks: list[Block], title: str, metadata: list[tuple[str, str]]) -> str:
-    """One page with no outside resources: figures as data URIs, styles and the table sorter inline."""
-    md = MarkdownIt("commonmark", {"html": False})
-    rendered: list[dict[str, Any]] = []
+def section_tags(blocks: list[Block]) -> list[dict[str, str]]:
+    """The tags of each block: those of the headings whose sections it is in (a heading's section runs to the
+    next heading of its level or above)."""
+    open_: list[Heading] = []
+    out = []
     for b in blocks:
         if isinstance(b, Heading):
-            rendered.append({"kind": "heading", "level": b.level, "html": md.renderInline(b.text), "id": slug(b.text)})
+            open_ = [h for h in open_ if h.level < b.level] + [b]
+        out.append({k: v for h in open_ for k, v in h.tags.items()})
+    return out
+
+
+#: a column for one anchor count (`k=300`, `rank k=300`): hidden by the anchors filter unless its count is chosen
+ANCHOR_COLUMN = re.compile(r"\bk=(\d+)\b")
+
+
+def filter_values(blocks: list[Block], tags: list[dict[str, str]]) -> dict[str, list[str]]:
+    """The values each HTML filter offers: the modalities and tasks tagged, the anchor counts of the tables."""
+    anchors: set[int] = set()
+    for b in blocks:
+        if isinstance(b, Table):
+            anchors |= {int(m.group(1)) for h in b.headers if (m := ANCHOR_COLUMN.search(h))}
+            if "anchors" in b.headers:
+                col = b.headers.index("anchors")
+                anchors |= {int(row[col]) for row in b.rows if row[col].isdigit()}
+    return {
+        "modality": sorted({t["modality"] for t in tags if "modality" in t}),
+        "task": sorted({t["task"] for t in tags if "task" in t}),
+        "anchors": [str(k) for k in sorted(anchors)],
+    }
+
+
+def to_html(blocks: list[Block], title: str, metadata: list[tuple[str, str]], out: Path) -> str:
+    """One page, written to `out`, with no outside resources but the figure files it links (relative to `out`)."""
+    md = MarkdownIt("commonmark", {"html": False})
+    ids = iter(unique_ids(blocks))
+    tags = section_tags(blocks)
+    rendered: list[dict[str, Any]] = []
+    for b, tag in zip(blocks, tags, strict=True):
+        item: dict[str, Any]
+        if isinstance(b, Heading):
+            item = {"kind": "heading", "level": b.level, "html": md.renderInline(b.text), "id": next(ids)}
         elif isinstance(b, Text):
-            rendered.append({"kind": "html", "html": md.render(b.markdown)})
+            item = {"kind": "html", "html": md.render(b.markdown)}
         elif isinstance(b, Table):
             caption = md.renderInline(b.caption) if b.caption else ""
             rows = [[md.renderInline(cell) for cell in row] for row in b.rows]
             # columns of prose wrap and align left; columns of figures stay on one line
             prose = [any(len(row[c]) > 40 for row in b.rows) for c in range(len(b.headers))]
-            rendered.append({"kind": "table", "headers": b.headers, "rows": rows, "prose": prose, "caption": caption})
+            item = {"kind": "table", "headers": b.headers, "rows": rows, "prose": prose, "caption": caption}
         elif isinstance(b, Figure):
-            rendered.append({"kind": "figures", "caption": "", "figures": [figure(b)]})
-        elif isinstance(b, Gallery):
-            figs = list(map(figure, b.figures))
-            rendered.append({"kind": "figures", "caption": md.renderInline(b.caption), "figures": figs})
-    contents = [(r["level"], r["html"], r["id"]) for r in rendered if r["kind"] == "heading" and r["level"] <= 3]
+            item = {"kind": "figures", "caption": "", "figures": [figure(b, out)]}
+        else:
+            item = {
+                "kind": "figures",
+                "caption": md.renderInline(b.caption),
+                "figures": [figure(f, out) for f in b.figures],
+            }
+        rendered.append(item | {"tags": tag})
+    contents = [(r["level"], r["html"], r["id"]) for r in rendered if r["kind"] == "heading" and r["level"] <= 2]
     template = environment().get_template("leaderboard.html.j2")
-    return template.render(title=title, blocks=rendered, contents=contents, metadata=metadata)
+    return template.render(
+        title=title, blocks=rendered, contents=contents, metadata=metadata, filters=filter_values(blocks, tags)
+    )
 
 
-def figure(f: Figure) -> dict[str, str]:
-    return {"src": data_uri(f.path), "alt": f.alt}
+def figure(f: Figure, out: Path) -> dict[str, str]:
+    return {"src": relative(f.path, out), "alt": f.alt}
 
 
 def environment() -> Environment:

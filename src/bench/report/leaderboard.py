@@ -9,6 +9,7 @@ rank of each method there, and the averages of both over tasks and anchor counts
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from scipy.stats import spearmanr
 from bench.atomic import write_text
 from bench.errors import BenchError
 from bench.plugins import plugins
-from bench.protocols import MUTUAL_K
+from bench.protocols import MUTUAL_K, Direction, directions
 from bench.report import figures, reproduction
 from bench.report.document import Block, Figure, Gallery, Heading, Table, Text, relative, to_html, to_markdown
 from bench.report.intervals import METHOD, interval_text, median_iqr
@@ -240,7 +241,7 @@ def document(df: pd.DataFrame, results: Path, out: Path) -> Report:
     fig_dir = results / "figures"
     table_link = relative(results / "results.csv", out)
     records_link = relative(results, out) + "/records/"
-    revisions = distinct(df, "git_revision")
+    revisions = listed((df.attrs.get("run") or {}).get("git_revisions", []))
     blocks: list[Block] = [
         Heading(1, "latent-bench leaderboard"),
         Text(
@@ -256,7 +257,8 @@ def document(df: pd.DataFrame, results: Path, out: Path) -> Report:
             "Scores are means over seeds and over *cross* pairs (source ≠ target) of the cells that ran (`ok`), "
             f"with 95 % intervals in brackets ({METHOD}); heavy-tailed errors (MSE) are medians with their "
             "interquartile range. Rankings rank the methods per task by its main score and average the ranks; "
-            "different metrics are never averaged. `n/a` marks a method not applicable there (e.g. `absolute` "
+            "different metrics are never averaged. **Bold**: the best value of its column (within each anchor "
+            "count). `n/a` marks a method not applicable there (e.g. `absolute` "
             "between spaces of different dimension). The main score of a classification task is `stitched_ratio` "
             "= stitched accuracy / the target's native accuracy (a head fitted on the target's own raw space, the same "
             "denominator for every method)."
@@ -280,7 +282,8 @@ def document(df: pd.DataFrame, results: Path, out: Path) -> Report:
             table = overall(df[df["modality"] == modality])
             if not table.empty:
                 tasks = ", ".join(f"`{t}`" for t in sorted(df.loc[df["modality"] == modality, "task"].unique()))
-                blocks += [Heading(3, f"Modality `{modality}`"), Text(f"Tasks: {tasks}."), ranking_table(table)]
+                heading = Heading(3, f"Modality `{modality}`", {"modality": modality})
+                blocks += [heading, Text(f"Tasks: {tasks}."), ranking_table(table)]
     if spreads := spread(df):
         blocks += [
             Heading(2, "Spread between methods"),
@@ -356,15 +359,69 @@ def spread(df: pd.DataFrame) -> Table | None:
 
 
 def ranking_table(table: pd.DataFrame) -> Table:
+    """The ranking, its best rank (lowest) and best `stitched_ratio` (highest) of each column in bold."""
+    headers = ["method", *map(str, table.columns)]
     rows = [[m, *[fmt(v) for v in row]] for m, row in zip(table.index, table.itertuples(index=False), strict=True)]
-    return Table(["method", *map(str, table.columns)], rows)
+    better: dict[str, Direction] = {h: "lower" for h in headers if "rank" in h}
+    better |= {h: "higher" for h in headers if h.startswith("stitched_ratio")}
+    return Table(headers, mark_best(headers, rows, better))
+
+
+def kinds_table(pivot: pd.DataFrame, direction: Direction, extra: dict[str, pd.Series] | None = None) -> Table:
+    """methods × pair kinds (`by_pair_kind`), the best of each kind in bold, then any `extra` columns unmarked."""
+    extra = extra or {}
+    rows = [[m, *row, *(fmt(e.get(m, np.nan)) for e in extra.values())]
+            for m, row in zip(pivot.index, pivot.to_numpy(), strict=True)]  # fmt: skip
+    headers = ["method", *pivot.columns, *extra]
+    return Table(headers, mark_best(headers, rows, dict.fromkeys(pivot.columns, direction)))
+
+
+def marked(headers: list[str], rows: list[list[Any]], direction: Direction) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows with the best value of every column but the first in bold."""
+    return headers, mark_best(headers, rows, dict.fromkeys(headers[1:], direction))
+
+
+#: metrics that compare methods, with the direction that is better (the targets' own accuracies are the same for
+#: every method, and the scores in the method's own space are diagnostics: neither is marked)
+BETTER: dict[str, Direction] = {
+    m: d for m, d in directions().items()
+    if not m.startswith(("native", "decoder_native", "method_nostitch"))
+}  # fmt: skip
+
+LEADING_NUMBER = re.compile(r"\s*(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)")
+
+
+def mark_best(
+    headers: list[str], rows: list[list[Any]], better: dict[str, Direction], by: str | None = None
+) -> list[list[str]]:
+    """`rows` with the best value of each column named in `better` in bold (the highest or lowest leading number
+    of a cell; ties all marked), compared within the rows that share the column `by` when given."""
+    rows = [[str(v) for v in row] for row in rows]
+    groups: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        groups.setdefault(row[headers.index(by)] if by else "", []).append(i)
+    out = [list(row) for row in rows]
+    for col, header in enumerate(headers):
+        if header not in better:
+            continue
+        pick = max if better[header] == "higher" else min
+        for members in groups.values():
+            values = {i: float(m.group(1)) for i in members if (m := LEADING_NUMBER.match(rows[i][col]))}
+            if len(values) < 2:
+                continue
+            best = pick(values.values())
+            for i, v in values.items():
+                if v == best:
+                    out[i][col] = f"**{rows[i][col]}**"
+    return out
 
 
 def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> list[Block]:
     meta = task_meta(task)
     main = meta["main"]
     encoders = encoder_order(tdf, meta["cls"])
-    blocks: list[Block] = [Heading(2, f"Task `{task}` ({meta.get('modality', '?')})")]
+    modality = str(meta.get("modality", "?"))
+    blocks: list[Block] = [Heading(2, f"Task `{task}` ({modality})", {"task": task, "modality": modality})]
     if meta["description"]:
         blocks.append(Text(meta["description"] + "."))
     if meta.get("provenance"):
@@ -383,7 +440,7 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
     for title, metrics in tables:
         headers, rows = metric_table(shown, metrics)
         if len(headers) > 3:
-            blocks += [Heading(3, title), Table(headers, rows)]
+            blocks += [Heading(3, title), Table(headers, mark_best(headers, rows, BETTER, by="anchors"))]
             if metrics is RETRIEVAL and meta["cls"] is not None:
                 blocks.append(Text(retrieval_legend(meta["cls"].n_classes)))
     if main in ok and not ok.empty:
@@ -394,10 +451,7 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
         pivot = by_pair_kind(at_k.dropna(subset=[main]), main)
         blocks += [
             Heading(3, f"`{main}` by pair kind at {top_k} anchors"),
-            Table(
-                ["method", *pivot.columns],
-                [[m, *row] for m, row in zip(pivot.index, pivot.to_numpy(), strict=True)],
-            ),
+            kinds_table(pivot, BETTER.get(main, "higher")),
         ]
     classified = at_k.dropna(subset=["stitched_acc"]) if "stitched_acc" in at_k else at_k.iloc[:0]
     if not classified.empty:
@@ -409,18 +463,24 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
     curve = summarise(ok.dropna(subset=[main]), ["method", "anchors"], main) if main in ok else pd.DataFrame()
     if not curve.empty:
         path = fig_dir / f"anchors-{main}.png"
+        family = tdf.drop_duplicates("method").set_index("method")["family"]
+        curve["family"] = curve["method"].map(family)
         figures.anchor_curves(curve, main, f"{task}: {main} vs anchors (cross pairs)", path, thresholds(ok))
         blocks.append(Figure(path, f"{task} anchors"))
-    heat_metric = "stitched_acc" if "stitched_acc" in at_k else main
     heatmaps = []
+    free = anchor_free(tdf)
     for method in sorted(tdf["method"].unique()):
         mdf = at_budget(tdf[tdf["method"] == method], top_k)
+        mdf = mdf[mdf["status"] == "ok"].dropna(subset=[main]) if main in mdf else mdf.iloc[:0]
+        if mdf.empty:
+            continue
         path = fig_dir / f"heatmap-{method}.png"
-        figures.heatmap(
-            mdf[mdf["status"] == "ok"], heat_metric, encoders, f"{task} · {method} · {heat_metric} · k={top_k}", path
-        )
+        budget = "no anchors" if method in free else f"k={top_k}"
+        figures.heatmap(mdf, main, encoders, f"{task} · {method} · {main} · {budget}", path)
         heatmaps.append(Figure(path, method))
-    blocks.append(Gallery(f"Source × target heatmaps of `{heat_metric}` at {top_k} anchors", heatmaps))
+    if heatmaps:
+        caption = f"Source × target heatmaps of `{main}` at {top_k} anchors (anchor-free methods: their one score)"
+        blocks.append(Gallery(caption, heatmaps))
     blocks += similarity_section(tdf, main, top_k, encoders, fig_dir)
     return blocks + problems(tdf)
 
@@ -453,10 +513,7 @@ def accuracy_by_pair_kind(at_k: pd.DataFrame, top_k: int) -> list[Block]:
             "`native`: the targets' own accuracy with the native head (fitted on the target's raw space), over the "
             "cross pairs' cells."
         ),
-        Table(
-            ["method", *pivot.columns, "native"],
-            [[m, *row, fmt(nostitch.get(m, np.nan))] for m, row in zip(pivot.index, pivot.to_numpy(), strict=True)],
-        ),
+        kinds_table(pivot, "higher", {"native": nostitch}),
     ]
 
 
@@ -501,28 +558,23 @@ def pretrained_pairs(cross: pd.DataFrame, pretrained: set[str], top_k: int) -> l
     ]
 
 
-def distinct(df: pd.DataFrame, column: str) -> str:
-    """The distinct values of a column, sorted and joined ("unknown" if none)."""
-    values = sorted(map(str, df[column].dropna().unique())) if column in df else []
+def listed(values: list[str]) -> str:
     return ", ".join(values) or "unknown"
 
 
 def run_metadata(df: pd.DataFrame) -> list[tuple[str, str]]:
-    """What produced the records: code revisions, devices, package versions, when they ran."""
-
-    versions: dict[str, set[str]] = {}
-    for v in df["versions"].dropna() if "versions" in df else []:
-        for package, version in json.loads(v).items():
-            versions.setdefault(package, set()).add(str(version))
-    stamps = df["timestamp"].dropna() if "timestamp" in df else pd.Series(dtype=str)
+    """What produced the results (`df.attrs["run"]`, from the records or the committed table's `run.json`)."""
+    run = df.attrs.get("run") or {}
+    versions = run.get("versions", {})
     return [
         ("generated", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
         ("records", f"{len(df)} cells ({status_counts(df)})"),
-        ("ran", f"{stamps.min()} to {stamps.max()}" if len(stamps) else "unknown"),
-        ("git revision", distinct(df, "git_revision")),
-        ("device", distinct(df, "device")),
-        ("machine", distinct(df, "machine")),
-        ("versions", "; ".join(f"{p} {', '.join(sorted(v))}" for p, v in sorted(versions.items())) or "unknown"),
+        ("ran", " to ".join(run["ran"]) if run.get("ran") else "unknown"),
+        ("git revision", listed(run.get("git_revisions", []))),
+        ("device", listed(run.get("devices", []))),
+        ("precision", listed(run.get("dtypes", []))),
+        ("machine", listed(run.get("machines", []))),
+        ("versions", "; ".join(f"{p} {', '.join(v)}" for p, v in versions.items()) or "unknown"),
     ]
 
 
@@ -542,7 +594,7 @@ def write_leaderboard(df: pd.DataFrame, results: Path, out: Path, html: bool = F
     if html:
         page = out.with_suffix(".html")
         whole = report.summary + report.reproduction + [b for blocks in report.pages.values() for b in blocks]
-        write_text(page, to_html(whole, "latent-bench leaderboard", run_metadata(df)))
+        write_text(page, to_html(whole, "latent-bench leaderboard", run_metadata(df), page))
         written.append(page)
     return written
 
@@ -566,7 +618,7 @@ def sweep_section(ok: pd.DataFrame, main: str) -> list[Block]:
             "least-squares map (`linear`, `affine`) is barely determined and its error peaks — real mathematics, "
             "not a fault; `ridge` is its regularised counterpart."
         ),
-        Table(["method", *(f"k={k}" for k in curve.columns)], rows),
+        Table(*marked(["method", *(f"k={k}" for k in curve.columns)], rows, BETTER.get(main, "higher"))),
     ]
     if main == "stitched_ratio":
         reach = first_reach(curve)

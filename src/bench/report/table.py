@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from bench.atomic import write_with
+from bench.atomic import write_json, write_with
 from bench.cells import Cell, cell_fields
 from bench.plugins import plugins
 from bench.records import scan_records
@@ -19,8 +20,12 @@ ID_COLUMNS = [
     "seed", "status", "error",
 ]  # fmt: skip
 TIMING_COLUMNS = ["load_s", "fit_s", "score_s"]
-#: What produced a record (not part of its result): kept out of the committed CSV.
+#: What produced a record (not part of its result): kept out of the committed CSV, summarised in `run.json`.
 RUN_COLUMNS = ["git_revision", "device", "machine", "timestamp", "versions"]
+#: the committed table's precision (significant digits); the report rounds records to it, so that it reads the
+#: same numbers from records and from the table
+FLOAT_FORMAT = "%.6g"
+RUN_FILE = "run.json"
 
 
 def tidy(records: list[dict[str, Any]]) -> pd.DataFrame:
@@ -60,10 +65,47 @@ def current(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return keep
 
 
+def metric_columns(df: pd.DataFrame) -> list[str]:
+    return [c for c in df.columns if c not in {*ID_COLUMNS, *TIMING_COLUMNS, *RUN_COLUMNS}]
+
+
+def as_stored(df: pd.DataFrame) -> pd.DataFrame:
+    """The metrics at the committed table's precision (written and read back as it writes them)."""
+    cols = metric_columns(df)
+    if cols and len(df):
+        text = df[cols].to_csv(index=False, float_format=FLOAT_FORMAT)
+        df[cols] = pd.read_csv(io.StringIO(text)).set_axis(df.index)
+    return df
+
+
+def run_summary(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """What produced the records, summarised (the committed table's sidecar `run.json`): code revisions,
+    devices, precisions, machines, package versions and when the cells ran."""
+
+    def distinct(key: str) -> list[str]:
+        return sorted({str(r[key]) for r in records if r.get(key) is not None})
+
+    versions: dict[str, set[str]] = {}
+    for r in records:
+        for package, version in (r.get("versions") or {}).items():
+            versions.setdefault(package, set()).add(str(version))
+    stamps = distinct("timestamp")
+    return {
+        "git_revisions": distinct("git_revision"),
+        "devices": distinct("device"),
+        "dtypes": distinct("dtype"),
+        "machines": distinct("machine"),
+        "versions": {p: sorted(v) for p, v in sorted(versions.items())},
+        "ran": [stamps[0], stamps[-1]] if stamps else [],
+    }
+
+
 def load_results(results: Path | str = "results") -> pd.DataFrame:
     """The results as one tidy table (a row per cell), read-only: from the record files under
-    `results/records`, or, where there are none (a fresh clone), from the committed `results/results.csv`.
-    `df.attrs["source"]` says which; `df.attrs["unreadable"]` names record files that could not be read.
+    `results/records`, or, where there are none (a fresh clone), from the committed `results/results.csv`
+    (metrics at the table's precision either way). `df.attrs["source"]` says which; `df.attrs["run"]` what
+    produced them (`run_summary`; from `results/run.json` for the table); `df.attrs["unreadable"]` names record
+    files that could not be read.
 
         import bench
         df = bench.load_results("results")
@@ -74,17 +116,20 @@ def load_results(results: Path | str = "results") -> pd.DataFrame:
     records, unreadable = scan_records(results)
     if not records and path.is_file():
         df = pd.read_csv(path, low_memory=False)
-        df.attrs["source"] = "table"
+        run = results / RUN_FILE
+        df.attrs |= {"source": "table", "run": json.loads(run.read_text()) if run.is_file() else {}}
     else:
-        df = tidy(current(records))
-        df.attrs |= {"source": "records", "recorded": {r.get("id") for r in records}}
+        kept = current(records)
+        df = as_stored(tidy(kept))
+        df.attrs |= {"source": "records", "recorded": {r.get("id") for r in records}, "run": run_summary(kept)}
     df.attrs["unreadable"] = [str(p.relative_to(results)) for p in unreadable]
     return df
 
 
 def collect(results: Path) -> pd.DataFrame:
     """`load_results`, and the table of the records written to `results/results.csv` (without the timings and
-    run columns, so that the committed table changes only when results do) — but never in place of a table that
+    run columns, so that the committed table changes only when results do) with its sidecar `results/run.json`
+    (what produced them) — but never in place of a table that
     holds cells whose record files are absent (a fresh clone, a partial copy): the rows it would lose are then
     counted in `df.attrs["kept_table"]` and the table is left as it is."""
     results = Path(results)
@@ -98,5 +143,6 @@ def collect(results: Path) -> pd.DataFrame:
     df.attrs["kept_table"] = lost
     if not lost:
         stable = df.drop(columns=[c for c in [*TIMING_COLUMNS, *RUN_COLUMNS] if c in df])
-        write_with(path, lambda tmp: stable.to_csv(tmp, index=False, float_format="%.6g"), ".csv")
+        write_with(path, lambda tmp: stable.to_csv(tmp, index=False, float_format=FLOAT_FORMAT), ".csv")
+        write_json(results / RUN_FILE, df.attrs["run"])
     return df
