@@ -70,7 +70,8 @@ def test_spread_between_methods_by_hand() -> None:
 
 def test_sweep_section_lists_every_count() -> None:
     text = to_markdown(sweep_section(records()[lambda d: d.pair_kind != "self"], "stitched_ratio"), Path("x.md"))
-    assert "k=5" in text and "k=1000" not in text and "| free     | 0.920 | 0.920" in text
+    assert "k=5" in text and "k=1000" not in text and "| free     | 0.920 | **0.920** | 0.920" in text
+    assert "| quick    | n/a   | 0.910     | **0.930** | **0.990** |" in text  # the best of each count in bold
 
 
 def test_markdown_escapes_pipes_and_links_relative_to_the_page(tmp_path) -> None:
@@ -203,5 +204,6 @@ def test_a_cross_modal_task_gets_its_retrieval_table_with_chance(tmp_path) -> No
     text = to_markdown(task_section("speech-text", pd.DataFrame(rows), tmp_path, tmp_path), tmp_path / "x.md")
     assert "### Cross-modal retrieval" in text and "Chance: R@1 = 1/50 = 0.020" in text
     row = next(line for line in text.splitlines() if line.startswith("| procrustes | 300 "))
-    assert [c.strip() for c in row.strip("|").split("|")][2:5] == ["2", "0.600 [0.600, 0.600]", "0.600 [0.600, 0.600]"]
+    best = "**0.600 [0.600, 0.600]**"  # procrustes 0.6 beats relative 0.4: in bold
+    assert [c.strip() for c in row.strip("|").split("|")][2:5] == ["2", best, best]
     assert "audio → text" in text and "text → audio" in text
