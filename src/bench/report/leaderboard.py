@@ -374,11 +374,6 @@ def kinds_table(pivot: pd.DataFrame, direction: Direction, extra: dict[str, pd.S
     return Table(headers, mark_best(headers, rows, dict.fromkeys(pivot.columns, direction)))
 
 
-def marked(headers: list[str], rows: list[list[Any]], direction: Direction) -> tuple[list[str], list[list[str]]]:
-    """Headers and rows with the best value of every column but the first in bold."""
-    return headers, mark_best(headers, rows, dict.fromkeys(headers[1:], direction))
-
-
 #: metrics that compare methods, with the direction that is better (the targets' own accuracies are the same for
 #: every method, and the scores in the method's own space are diagnostics: neither is marked)
 BETTER: dict[str, Direction] = {
@@ -607,6 +602,7 @@ def sweep_section(ok: pd.DataFrame, main: str) -> list[Block]:
         [m, *(fmt(curve.loc[m, k]) if m not in free else fmt(curve.loc[m, 0]) for k in curve.columns)]
         for m in curve.index
     ]
+    headers = ["method", *(f"k={k}" for k in curve.columns)]
     blocks: list[Block] = [
         Heading(3, f"`{main}` by anchor count"),
         Text(
@@ -616,7 +612,7 @@ def sweep_section(ok: pd.DataFrame, main: str) -> list[Block]:
             "least-squares map (`linear`, `affine`) is barely determined and its error peaks — real mathematics, "
             "not a fault; `ridge` is its regularised counterpart."
         ),
-        Table(*marked(["method", *(f"k={k}" for k in curve.columns)], rows, BETTER.get(main, "higher"))),
+        Table(headers, mark_best(headers, rows, dict.fromkeys(headers[1:], BETTER.get(main, "higher")))),
     ]
     if main == "stitched_ratio":
         reach = first_reach(curve)

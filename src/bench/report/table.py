@@ -41,8 +41,7 @@ def tidy(records: list[dict[str, Any]]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=None if rows else ID_COLUMNS)
     if df.empty:
         return df
-    metric_cols = sorted(c for c in df.columns if c not in {*ID_COLUMNS, *TIMING_COLUMNS, *RUN_COLUMNS})
-    df = df[[*ID_COLUMNS, *metric_cols, *TIMING_COLUMNS, *RUN_COLUMNS]]
+    df = df[[*ID_COLUMNS, *sorted(metric_columns(df)), *TIMING_COLUMNS, *RUN_COLUMNS]]
     return df.sort_values(["task", "method", "anchors", "source", "target", "seed"], kind="stable").reset_index(
         drop=True
     )
@@ -129,9 +128,9 @@ def load_results(results: Path | str = "results") -> pd.DataFrame:
 def collect(results: Path) -> pd.DataFrame:
     """`load_results`, and the table of the records written to `results/results.csv` (without the timings and
     run columns, so that the committed table changes only when results do) with its sidecar `results/run.json`
-    (what produced them) — but never in place of a table that
-    holds cells whose record files are absent (a fresh clone, a partial copy): the rows it would lose are then
-    counted in `df.attrs["kept_table"]` and the table is left as it is."""
+    (what produced them) — but never in place of a table that holds cells whose record files are absent (a fresh
+    clone, a partial copy): the rows it would lose are then counted in `df.attrs["kept_table"]` and the table is
+    left as it is."""
     results = Path(results)
     path = results / "results.csv"
     df = load_results(results)
