@@ -82,3 +82,25 @@ def test_the_report_reads_the_same_numbers_and_metadata_from_records_and_from_th
     assert meta["git revision"] == "abc123" and meta["versions"] == "torch 2.0" and meta["precision"] == "float32"
     assert meta["ran"] == "2026-01-01T00:00:00+00:00 to 2026-01-04T00:00:00+00:00"
     pd.testing.assert_series_equal(from_records["stitched_acc"], from_table["stitched_acc"])
+
+
+def test_records_of_a_task_whose_plugin_is_absent_render_with_the_metadata_of_run_json(tmp_path: Path) -> None:
+    from bench.atomic import write_json
+    from bench.report.leaderboard import task_meta, write_leaderboard
+
+    version = plugins().methods.get("procrustes").version
+    for k in (10, 300):
+        for source, target in (("a", "b"), ("b", "a")):
+            cell = Cell("gone-task", source, target, "procrustes", k, 0, "1", version)
+            write_record(tmp_path, asdict(cell) | {"id": cell.id, "status": "ok", "pair_kind": "cross-seed",
+                                                   "family": "translator", "modality": "text",
+                                                   "metrics": {"mrr": 0.5 + k / 1000, "cosine": 0.9}})  # fmt: skip
+    meta = {"main": "mrr", "modality": "text", "classes": 0, "description": "A task not installed here",
+            "provenance": "", "licence": "", "roster": ["b", "a"], "pretrained": []}  # fmt: skip
+    write_json(tmp_path / "run.json", {"tasks": {"gone-task": meta}})
+    df = collect(tmp_path)
+    assert task_meta("gone-task", df)["main"] == "mrr"
+    assert bench.load_results(tmp_path).attrs["run"]["tasks"]["gone-task"] == meta  # kept when run.json is rewritten
+    write_leaderboard(df, tmp_path, tmp_path / "leaderboard.md")
+    page = (tmp_path / "tasks" / "gone-task.md").read_text()
+    assert "### `mrr` by anchor count" in page and "A task not installed here." in page

@@ -69,7 +69,7 @@ def comparisons(df: pd.DataFrame, method: str, against: list[str] | None = None)
     others = against or [m for m in methods if m != method]
     rows = []
     for task, tdf in df.groupby("task", sort=True):
-        main = task_meta(task)["main"]
+        main = task_meta(task, df)["main"]
         ok = cross_ok(tdf).dropna(subset=[main])
         mine = ok[ok["method"] == method]
         for other in others:

@@ -21,11 +21,11 @@ from scipy.stats import spearmanr
 
 from bench.atomic import write_text
 from bench.errors import BenchError
-from bench.plugins import plugins
 from bench.protocols import MUTUAL_K, Direction, directions
 from bench.report import figures, reproduction
 from bench.report.document import Block, Figure, Gallery, Heading, Table, Text, relative, to_html, to_markdown
 from bench.report.intervals import METHOD, interval_text, median_iqr
+from bench.report.table import task_metadata
 
 CLASSIFICATION = [
     "stitched_acc",
@@ -44,12 +44,13 @@ RETRIEVAL = [f"{direction}_{m}" for direction in ("src2tgt", "tgt2src") for m in
 DEFAULT_MAIN = "stitched_ratio"
 
 
-def task_meta(name: str) -> dict[str, Any]:
-    p = plugins()
-    if name in p.tasks:
-        cls = p.tasks.get(name)
-        return {"main": cls.main_score, **cls.describe(), "description": cls.description, "cls": cls}
-    return {"main": DEFAULT_MAIN, "description": "", "provenance": "", "licence": "", "cls": None}
+def task_meta(name: str, df: pd.DataFrame | None = None) -> dict[str, Any]:
+    """A task's metadata (`table.task_metadata`): from its plug-in, else from the results' `run.json`
+    (`df.attrs["run"]`), else defaults (main score `stitched_ratio`, encoders in name order)."""
+    recorded = ((df.attrs.get("run") or {}).get("tasks") or {}).get(name) if df is not None else None
+    default = {"main": DEFAULT_MAIN, "modality": "?", "classes": None, "description": "", "provenance": "",
+               "licence": "", "roster": [], "pretrained": []}  # fmt: skip
+    return default | (task_metadata(name) or recorded or {})
 
 
 #: The share of native accuracy a method must reach for "anchors needed" (main score stitched_ratio).
@@ -91,7 +92,7 @@ def summarise(df: pd.DataFrame, keys: list[str], metric: str) -> pd.DataFrame:
 def method_means(tdf: pd.DataFrame) -> pd.DataFrame:
     """One task's main score per (method, anchors) at its main anchor counts, over the cross pairs that ran
     (the anchor-free methods at every count); empty when nothing ran."""
-    main = task_meta(tdf["task"].iloc[0])["main"]
+    main = task_meta(tdf["task"].iloc[0], tdf)["main"]
     ok = cross_ok(tdf)
     if main not in ok or ok.empty:
         return pd.DataFrame(columns=["method", "anchors", "mean", "std", "count"])
@@ -119,7 +120,8 @@ def overall(df: pd.DataFrame) -> pd.DataFrame:
     counts = list(table.columns)
     table.columns = [f"rank k={k}" for k in counts]
     table["mean_rank"] = s.groupby("method")["rank"].mean()
-    classified = df[df["task"].map(lambda t: task_meta(t)["main"] == "stitched_ratio")]
+    mains = {t: task_meta(t, df)["main"] for t in df["task"].unique()}
+    classified = df[df["task"].map(mains) == "stitched_ratio"]
     if "stitched_ratio" in classified and not (ok := cross_ok(classified)).empty:
         for k in counts:
             at_k = at_budget(ok, k).groupby("method")["stitched_ratio"]
@@ -156,7 +158,7 @@ def anchors_needed(df: pd.DataFrame) -> pd.DataFrame | None:
     cols = {}
     for task, tdf in df.groupby("task"):
         ok = cross_ok(tdf)
-        if task_meta(task)["main"] != "stitched_ratio" or "stitched_ratio" not in ok or ok.empty:
+        if task_meta(task, df)["main"] != "stitched_ratio" or "stitched_ratio" not in ok or ok.empty:
             continue
         cols[task] = first_reach(reach_curve(ok, "stitched_ratio"))
     return pd.DataFrame(cols) if cols else None
@@ -224,12 +226,10 @@ def seed_spread(reports: list[dict[str, Any]]) -> str:
     return ", ".join(f"{a} {max(v) - min(v):.3f}" for a, v in sorted(by_arch.items()) if len(v) > 1)
 
 
-def encoder_order(tdf: pd.DataFrame, cls: type | None) -> list[str]:
+def encoder_order(tdf: pd.DataFrame, roster: list[str]) -> list[str]:
+    """The encoders of the cells in the roster's order, any others after them by name."""
     seen = set(tdf["source"]) | set(tdf["target"])
-    if cls is not None:
-        roster = [s.name for s in cls().roster()]
-        return [e for e in roster if e in seen] + sorted(seen - set(roster))
-    return sorted(seen)
+    return [e for e in roster if e in seen] + sorted(seen - set(roster))
 
 
 def document(df: pd.DataFrame, results: Path, out: Path) -> Report:
@@ -295,7 +295,7 @@ def document(df: pd.DataFrame, results: Path, out: Path) -> Report:
     blocks += compact
     pages = {task: task_section(task, tdf, results, fig_dir / task) for task, tdf in df.groupby("task", sort=True)}
     rows = [
-        [f"[`{task}`]({relative(task_page(results, task), out)})", str(task_meta(task).get("modality", "?")),
+        [f"[`{task}`]({relative(task_page(results, task), out)})", str(task_meta(task, df)["modality"]),
          str(len(tdf)), status_counts(tdf)]
         for task, tdf in df.groupby("task", sort=True)
     ]  # fmt: skip
@@ -410,14 +410,14 @@ def mark_best(
 
 
 def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> list[Block]:
-    meta = task_meta(task)
+    meta = task_meta(task, tdf)
     main = meta["main"]
-    encoders = encoder_order(tdf, meta["cls"])
-    modality = str(meta.get("modality", "?"))
+    encoders = encoder_order(tdf, meta["roster"])
+    modality = str(meta["modality"])
     blocks: list[Block] = [Heading(2, f"Task `{task}` ({modality})", {"task": task, "modality": modality})]
     if meta["description"]:
         blocks.append(Text(meta["description"] + "."))
-    if meta.get("provenance"):
+    if meta["provenance"]:
         blocks.append(Text(f"Data: {meta['provenance']}. Licence: {meta['licence']}."))
     if roster := roster_table(results, task, encoders):
         blocks.append(roster)
@@ -434,8 +434,8 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
         headers, rows = metric_table(shown, metrics)
         if len(headers) > 3:
             blocks += [Heading(3, title), Table(headers, mark_best(headers, rows, BETTER, by="anchors"))]
-            if metrics is RETRIEVAL and meta["cls"] is not None:
-                blocks.append(Text(retrieval_legend(meta["cls"].n_classes)))
+            if metrics is RETRIEVAL and meta["classes"] is not None:
+                blocks.append(Text(retrieval_legend(meta["classes"])))
     if main in ok and not ok.empty:
         blocks += sweep_section(ok, main)
     top_k = max(main_counts(tdf), default=0)
@@ -449,7 +449,7 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
     classified = at_k.dropna(subset=["stitched_acc"]) if "stitched_acc" in at_k else at_k.iloc[:0]
     if not classified.empty:
         blocks += accuracy_by_pair_kind(classified, top_k)
-    pretrained = {s.name for s in meta["cls"]().roster() if s.kind in ("packaged", "hub")} if meta["cls"] else set()
+    pretrained = set(meta["pretrained"])
     if pretrained and not classified.empty:
         blocks += pretrained_pairs(classified[classified["pair_kind"] != "self"], pretrained, top_k)
     blocks.append(Heading(3, "Figures"))

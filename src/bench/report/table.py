@@ -77,9 +77,25 @@ def as_stored(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def run_summary(records: list[dict[str, Any]]) -> dict[str, Any]:
+def task_metadata(name: str) -> dict[str, Any] | None:
+    """What the report needs of a registered task (None if it is not): its main score, modality, classes,
+    description, provenance, licence, its roster's order and which encoders are pretrained."""
+    p = plugins()
+    if name not in p.tasks:
+        return None
+    cls = p.tasks.get(name)
+    roster = cls().roster()
+    return {
+        "main": cls.main_score, "modality": cls.modality, "classes": cls.n_classes, "description": cls.description,
+        "provenance": cls.provenance, "licence": cls.licence, "roster": [s.name for s in roster],
+        "pretrained": [s.name for s in roster if s.kind in ("packaged", "hub")],
+    }  # fmt: skip
+
+
+def run_summary(records: list[dict[str, Any]], known: dict[str, Any] | None = None) -> dict[str, Any]:
     """What produced the records, summarised (the committed table's sidecar `run.json`): code revisions,
-    devices, precisions, machines, package versions and when the cells ran."""
+    devices, precisions, machines, package versions, when the cells ran, and each task's metadata
+    (`task_metadata`; from `known`, an earlier summary, for a task whose plug-in is not installed)."""
 
     def distinct(key: str) -> list[str]:
         return sorted({str(r[key]) for r in records if r.get(key) is not None})
@@ -96,6 +112,11 @@ def run_summary(records: list[dict[str, Any]]) -> dict[str, Any]:
         "machines": distinct("machine"),
         "versions": {p: sorted(v) for p, v in sorted(versions.items())},
         "ran": [stamps[0], stamps[-1]] if stamps else [],
+        "tasks": {
+            t: meta
+            for t in sorted({str(r["task"]) for r in records})
+            if (meta := task_metadata(t) or ((known or {}).get("tasks") or {}).get(t))
+        },
     }
 
 
@@ -113,14 +134,15 @@ def load_results(results: Path | str = "results") -> pd.DataFrame:
     results = Path(results)
     path = results / "results.csv"
     records, unreadable = scan_records(results)
+    sidecar = results / RUN_FILE
+    written = json.loads(sidecar.read_text()) if sidecar.is_file() else {}
     if not records and path.is_file():
         df = pd.read_csv(path, low_memory=False)
-        run = results / RUN_FILE
-        df.attrs |= {"source": "table", "run": json.loads(run.read_text()) if run.is_file() else {}}
+        df.attrs |= {"source": "table", "run": written}
     else:
         kept = current(records)
         df = as_stored(tidy(kept))
-        df.attrs |= {"source": "records", "recorded": {r.get("id") for r in records}, "run": run_summary(kept)}
+        df.attrs |= {"source": "records", "recorded": {r.get("id") for r in records}, "run": run_summary(kept, written)}
     df.attrs["unreadable"] = [str(p.relative_to(results)) for p in unreadable]
     return df
 
