@@ -19,6 +19,7 @@ import json
 import time
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -86,7 +87,8 @@ class Embedder:
         context = {**task.context(), "input_shape": task.input_shape, "n_classes": task.n_classes}
         relative = spec.training.get("relative")
         if relative is not None:
-            context["relative_anchors"] = training_anchors(task, relative)
+            anchor_ids = draw_anchors(task.load_split("train").ids, relative["anchors"], relative["seed"])
+            context["relative_anchors"] = training_anchors(task, anchor_ids)
         model = build(spec, **context)
         report = path.with_suffix(".json")
         if spec.kind != "trained":
@@ -111,8 +113,7 @@ class Embedder:
         own = {**identity(task, spec, model, fp), "train_s": round(seconds, 3),
                **evaluate(model, test.inputs, test.labels, objective)}  # fmt: skip
         if relative is not None:  # the anchor set its relative decoder takes (that of the matching cells)
-            ids = draw_anchors(task.load_split("train").ids, relative["anchors"], relative["seed"])
-            own["relative_anchors"] = {**relative, "ids": digest(sorted(int(i) for i in ids))}
+            own["relative_anchors"] = {**relative, "ids": digest(sorted(int(i) for i in anchor_ids))}
         found = competence.floor(task, objective, spec.dim, self.cache)
         competence.check(spec.name, own, found)  # an encoder below its floor is never used
         save_checkpoint(path, model.state_dict())
@@ -136,12 +137,11 @@ def resolve(task: Task, spec: EncoderSpec) -> tuple[Task, str]:
     return task, fingerprint(task.name, task.version, spec)
 
 
-def training_anchors(task: Task, relative: dict[str, int]) -> torch.Tensor:
-    """The inputs of the anchors a relative-trained encoder is trained with: those a cell with the same anchor
-    count and seed draws (`bench.cells.draw_anchors`), so that its relative decoder can take that cell's
+def training_anchors(task: Task, ids: np.ndarray) -> torch.Tensor:
+    """The inputs of the anchors a relative-trained encoder is trained with, `ids`: those a cell with the same
+    anchor count and seed draws (`bench.cells.draw_anchors`), so that its relative decoder can take that cell's
     relative representations."""
     train = task.load_split("train")
-    ids = draw_anchors(train.ids, relative["anchors"], relative["seed"])
     position = {int(i): p for p, i in enumerate(train.ids)}
     return train.inputs[[position[int(i)] for i in ids]]
 

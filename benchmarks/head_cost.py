@@ -1,0 +1,88 @@
+"""The cost of the projectors' heads: `bench.heads.fit_head` on the target side of every projector method (the
+features a relative-family cell's head is fitted on), per anchor count, on one task's cached spaces. In the
+default suite these heads are most of the communicate phase (one per group and method: a group of 247 cells on
+fashion-mnist at 300 anchors spends 350 s in one `product-concat` head, 1,200 features × 6,000 samples).
+
+    python benchmarks/head_cost.py --task digits --target mlp-s1    # writes benchmarks/head_cost_<task>.json
+
+One thread; seconds, Newton steps and features per head, and the seconds of one Hessian-vector product at the
+largest feature count (the unit of the head's cost: Newton–CG needs hundreds to thousands of them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+import torch
+
+from bench.cache import SpaceCache, cache_root
+from bench.cells import draw_anchors
+from bench.communicate import Communicator
+from bench.executors import single_thread
+from bench.heads import fit_head
+from bench.plugins import get_method_class, get_task, plugins
+
+
+def projectors() -> list[str]:
+    return sorted(m for m in plugins().methods.names() if get_method_class(m).family == "projector")
+
+
+def hessian_product_s(x: torch.Tensor, n_classes: int, repeats: int = 20) -> float:
+    """Seconds of one Hessian-vector product of the head's objective on standardised features `x`."""
+    z = torch.cat([x.double(), torch.ones(len(x), 1, dtype=torch.float64)], dim=1)
+    zt = z.T.contiguous()
+    logits = torch.randn(len(x), n_classes, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    p = torch.softmax(logits, dim=1)
+    v = torch.ones(z.shape[1], n_classes, dtype=torch.float64)
+    start = time.perf_counter()
+    for _ in range(repeats):
+        u = z @ v
+        zt @ (p * u - p * (p * u).sum(dim=1, keepdim=True))
+    return (time.perf_counter() - start) / repeats
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--task", default="digits")
+    parser.add_argument("--target", default="mlp-s1")
+    parser.add_argument("--anchors", type=int, nargs="+", default=[10, 100, 300])
+    args = parser.parse_args()
+    task = get_task(args.task)
+    communicator = Communicator(SpaceCache(cache_root()))
+    native = communicator._native(args.task, args.target)
+    train = communicator._spaces(args.task, args.target)["train"]
+    heads, largest = [], None
+    with single_thread():
+        for k in args.anchors:
+            anchors = communicator.rows(train, draw_anchors(train.ids, k, 0))
+            for name in projectors():
+                torch.manual_seed(0)
+                method = get_method_class(name)().fit(anchors, anchors)
+                features = method.target(native.train).detach()
+                start = time.perf_counter()
+                head = fit_head(features, native.train_labels, task.n_classes)
+                seconds = time.perf_counter() - start
+                heads.append({"method": name, "anchors": k, "features": features.shape[1], "seconds": round(seconds, 3),
+                              "newton_steps": head.newton_steps})  # fmt: skip
+                print(heads[-1], flush=True)
+                if largest is None or features.shape[1] > largest.shape[1]:
+                    largest = features
+        product = hessian_product_s(largest, task.n_classes)
+    figures = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.python_version()}",
+        "task": args.task, "target": args.target, "train_samples": len(native.train),
+        "hessian_product_s": {"features": largest.shape[1], "seconds": round(product, 5)},
+        "heads": heads, "total_s": round(sum(h["seconds"] for h in heads), 2),
+    }  # fmt: skip
+    out = Path(__file__).with_name(f"head_cost_{args.task}.json")
+    out.write_text(json.dumps(figures, indent=1) + "\n")
+    print(out)
+
+
+if __name__ == "__main__":
+    main()
