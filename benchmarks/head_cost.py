@@ -33,7 +33,9 @@ def projectors() -> list[str]:
 
 
 def hessian_product_s(x: torch.Tensor, n_classes: int, repeats: int = 20) -> float:
-    """Seconds of one Hessian-vector product of the head's objective on standardised features `x`."""
+    """Seconds of one Hessian-vector product of the head's objective on features `x` (plus the bias column): the
+    two products of `bench.heads.fit_head`'s `hessian_times`, which is local to the fit; the values do not matter
+    for the time, so `x` is not standardised."""
     z = torch.cat([x.double(), torch.ones(len(x), 1, dtype=torch.float64)], dim=1)
     zt = z.T.contiguous()
     logits = torch.randn(len(x), n_classes, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
