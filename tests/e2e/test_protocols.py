@@ -12,6 +12,7 @@ import torch
 
 from bench.cache import SpaceCache
 from bench.embed import Embedder
+from bench.encoders.architectures import RelativeClassifier
 from bench.plugins import get_task
 from bench.records import read_records
 
@@ -44,6 +45,16 @@ def test_relative_training_is_deterministic_for_a_seed(cache_dir, tmp_path) -> N
     cached = Embedder(SpaceCache(cache_dir)).model(task, spec)  # trained by the CI run, in another process
     for name, tensor in fresh.state_dict().items():
         assert torch.equal(tensor, cached.state_dict()[name]), name
+
+
+def test_relative_decoder_reads_the_pattern_of_similarities_not_their_level() -> None:
+    # the similarities are layer-normalised first (as in the authors' code): a common offset and scale of one
+    # sample's similarities to every anchor do not change its logits, so training does not start on a plateau
+    torch.manual_seed(0)
+    model = RelativeClassifier(torch.nn.Identity(), n_classes=10, anchors=torch.randn(300, 16))
+    r = torch.rand(5, 300) * 2 - 1
+    assert torch.allclose(model.decode_relative(0.5 * r + 0.4), model.decode_relative(r), atol=1e-4)
+    assert not torch.allclose(model.decode_relative(r.flip(1)), model.decode_relative(r), atol=1e-2)
 
 
 def test_relative_decoders_stitch_across_seeds_and_absolute_ones_do_not(records) -> None:

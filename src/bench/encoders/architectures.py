@@ -48,12 +48,16 @@ class RelativeClassifier(nn.Module):
     al., ICLR 2023):
 
         z = body(x),   a_j = body(anchor_j)  (the same weights, in the same step, without gradient)
-        r = [cos(z, a_j)]_j,   logits = decoder(r),   decoder = Linear(k → h) → LayerNorm → ReLU → Linear(h → C)
+        r = [cos(z, a_j)]_j,   logits = decoder(r),
+        decoder = LayerNorm(k) → Linear(k → h) → LayerNorm(h) → ReLU → Linear(h → C)
 
-    As the authors' code (lucmos/relreps, `RelResNet` / `RCNN`) does, the anchors are encoded at every step under
-    `torch.no_grad()`, and the decoder is a linear map of the similarities followed by a normalised block and the
-    class layer; here the block is one LayerNorm and ReLU (theirs adds dropout and a residual MLP). `anchors` are
-    the anchors' inputs (rows of the train split); they are data, not state, and stay out of the checkpoint.
+    As the authors' code (lucmos/relreps, `RelResNet`) does, the anchors are encoded at every step under
+    `torch.no_grad()`, the similarities are layer-normalised over the anchors (their `output_normalization_mode:
+    layernorm`), then a linear map, a normalised block and the class layer; here the block is one LayerNorm and
+    ReLU (theirs adds dropout and a residual MLP). The first LayerNorm matters: at initialisation a sample's
+    similarities to all anchors are nearly equal, and without it the decoder sees almost the same vector for every
+    sample (the log-mel encoders then stay at chance for epochs). `anchors` are the anchors' inputs (rows of the
+    train split); they are data, not state, and stay out of the checkpoint.
     """
 
     def __init__(self, body: nn.Module, n_classes: int, anchors: Tensor, hidden: int = 128):
@@ -61,8 +65,9 @@ class RelativeClassifier(nn.Module):
         self.body = body
         self.register_buffer("anchors", anchors, persistent=False)
         self.decoder = nn.Sequential(
-            nn.Linear(len(anchors), hidden), nn.LayerNorm(hidden), nn.ReLU(), nn.Linear(hidden, n_classes)
-        )
+            nn.LayerNorm(len(anchors)),
+            nn.Linear(len(anchors), hidden), nn.LayerNorm(hidden), nn.ReLU(), nn.Linear(hidden, n_classes),
+        )  # fmt: skip
         self._anchor_latents: Tensor | None = None
 
     def encode(self, x: Tensor) -> Tensor:
