@@ -3,6 +3,7 @@ section tags and filter values for the HTML page, no empty figure, anchor curves
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +11,7 @@ import pytest
 
 from bench.report import figures
 from bench.report.document import Heading, Table, Text, filter_values, section_tags, unique_ids
-from bench.report.leaderboard import mark_best
+from bench.report.leaderboard import mark_best, problems, roster_table
 
 
 def test_best_values_are_marked_by_direction_within_each_anchor_count() -> None:
@@ -71,3 +72,28 @@ def test_anchor_curves_are_small_multiples_of_at_most_eight_lines() -> None:
         ("projectors", 3), ("translators (1/2)", 6), ("translators (2/2)", 5),
     ]  # fmt: skip
     assert sorted(m for _, ms in groups for m in ms) == sorted(methods)
+
+
+def test_failures_are_listed_once_per_reason_and_unbuilt_encoders_stay_in_the_roster(tmp_path: Path) -> None:
+    below = "encoder 'cnn-s1' reaches 0.5540 test accuracy, not above its floor 0.5560 (probe): fix its training"
+    tdf = pd.DataFrame(
+        [
+            dict(source="cnn-s1", target="cnn-s0", method="affine", anchors=10, seed=0, status="failed", error=below),
+            dict(source="cnn-s0", target="cnn-s1", method="linear", anchors=10, seed=0, status="failed", error=below),
+            dict(source="cnn-s0", target="cnn-s2", method="lfm", anchors=10, seed=0, status="failed", error="nan"),
+            dict(source="cnn-s0", target="cnn-s2", method="asif", anchors=0, seed=0, status="skipped", error="k=0"),
+        ]
+    )
+    heading, text, *skipped = problems(tdf)
+    assert heading.text == "Failed cells (3)"
+    assert text.markdown.splitlines() == [
+        f"- 2 cells (e.g. cnn-s1→cnn-s0 affine k=10 seed=0): {below}",
+        "- 1 cell (e.g. cnn-s0→cnn-s2 lfm k=10 seed=0): nan",
+    ]
+    assert skipped[1].markdown == "- 1 cell: k=0"
+    (tmp_path / "encoders").mkdir()
+    report = dict(encoder="cnn-s0", architecture="cnn", seed=0, dim=8, parameters=10, accuracy=0.6, train_s=1.0)
+    (tmp_path / "encoders" / "t.json").write_text(json.dumps({"cnn-s0": report}))
+    table = roster_table(tmp_path, "t", ["cnn-s0", "cnn-s1"])
+    assert [row[0] for row in table.rows] == ["cnn-s0", "cnn-s1"]
+    assert table.rows[1][5] == "not built (see the failed cells)"

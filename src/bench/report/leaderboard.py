@@ -189,7 +189,9 @@ def roster_table(results: Path, task: str, encoders: list[str]) -> Table | None:
     rows = []
     for name in encoders:
         r = reports.get(name)
-        if r:
+        if not r:  # never built (e.g. below its floor): its cells failed, with the reason
+            rows.append([name, *["–"] * 4, "not built (see the failed cells)", *["–"] * 4])
+        else:
             own = r.get("accuracy", r.get("reconstruction_mse"))
             frozen = r.get("pretrained", "–")
             kind = "accuracy" if "accuracy" in r else "reconstruction MSE" if own is not None else frozen
@@ -511,21 +513,28 @@ def accuracy_by_pair_kind(at_k: pd.DataFrame, top_k: int) -> list[Block]:
 
 
 def problems(tdf: pd.DataFrame) -> list[Block]:
-    """The failed cells (the first ten) and the reasons cells were skipped (each once, with its count)."""
+    """Why cells failed and why cells were skipped: each reason once, with its count (and, for failures, one of
+    its cells)."""
     blocks: list[Block] = []
     failed = tdf[tdf["status"] == "failed"]
     if len(failed):
         items = [
-            f"- {r['source']}→{r['target']} {r['method']} k={r['anchors']} seed={r['seed']}: {r['error']}"
-            for _, r in failed.head(10).iterrows()
+            f"- {cells(len(group))} (e.g. {r['source']}→{r['target']} {r['method']} k={r['anchors']} seed={r['seed']}):"
+            f" {reason}"
+            for reason, group in failed.groupby("error", sort=False)
+            for r in [group.iloc[0]]
         ]
         blocks += [Heading(3, f"Failed cells ({len(failed)})"), Text("\n".join(items))]
     skipped = tdf[tdf["status"] == "skipped"]
     if len(skipped):
         reasons = skipped["error"].value_counts()
-        items = [f"- {n} cells: {reason}" for reason, n in zip(reasons.index, reasons, strict=True)]
+        items = [f"- {cells(n)}: {reason}" for reason, n in zip(reasons.index, reasons, strict=True)]
         blocks += [Heading(3, f"Skipped cells ({len(skipped)})"), Text("\n".join(items))]
     return blocks
+
+
+def cells(n: int) -> str:
+    return f"{n:,} cell" + ("s" if n != 1 else "")
 
 
 def pretrained_pairs(cross: pd.DataFrame, pretrained: set[str], top_k: int) -> list[Block]:
