@@ -51,6 +51,29 @@ class Head:
         return self.scores(x).argmax(dim=1)
 
 
+class Objective:
+    """The objective above on features `z` (N × (d + 1), the last column the bias's ones) and one-hot labels: its
+    value, gradient and class probabilities at weights `w`, and its Hessian's product with a direction."""
+
+    def __init__(self, z: Tensor, onehot: Tensor, lam: float):
+        self.z, self.onehot, self.lam, self.n = z, onehot, lam, len(z)
+        self.zt = z.T.contiguous()  # zᵀ laid out row-major: the products with zᵀ read it in order (about 2× faster)
+        self.penalised = torch.ones(z.shape[1], 1, dtype=z.dtype, device=z.device)
+        self.penalised[-1] = 0.0  # the bias row
+
+    def __call__(self, w: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        logits = self.z @ w
+        norm = torch.logsumexp(logits, dim=1)
+        p = torch.exp(logits - norm[:, None])
+        value = (norm - (logits * self.onehot).sum(dim=1)).mean() + 0.5 * self.lam * (w * w * self.penalised).sum()
+        return value, self.zt @ (p - self.onehot) / self.n + self.lam * w * self.penalised, p
+
+    def hessian_times(self, p: Tensor, v: Tensor) -> Tensor:
+        """H v at the weights whose class probabilities are `p`."""
+        u = self.z @ v
+        return self.zt @ (p * u - p * (p * u).sum(dim=1, keepdim=True)) / self.n + self.lam * v * self.penalised
+
+
 def fit_head(x: Tensor, labels: Tensor, n_classes: int, c: float = 1.0, tol: float = TOL) -> Head:
     """The converged head on samples `x` (N × d) with integer `labels` in [0, n_classes)."""
     x = x.to(torch.float64)
@@ -60,22 +83,8 @@ def fit_head(x: Tensor, labels: Tensor, n_classes: int, c: float = 1.0, tol: flo
     std = x.std(dim=0, unbiased=False)
     std = torch.where(std < EPS, torch.ones_like(std), std)
     z = torch.cat([(x - mean) / std, torch.ones(n, 1, dtype=x.dtype, device=x.device)], dim=1)
-    zt = z.T.contiguous()  # zᵀ laid out row-major: the products with zᵀ read it in order (about 2× faster)
     onehot = torch.nn.functional.one_hot(labels, n_classes).to(x.dtype)
-    lam = 1.0 / (c * n)
-    penalised = torch.ones(d + 1, 1, dtype=x.dtype, device=x.device)
-    penalised[-1] = 0.0  # the bias row
-
-    def objective(w: Tensor) -> tuple[Tensor, Tensor, Tensor]:
-        logits = z @ w
-        norm = torch.logsumexp(logits, dim=1)
-        p = torch.exp(logits - norm[:, None])
-        value = (norm - (logits * onehot).sum(dim=1)).mean() + 0.5 * lam * (w * w * penalised).sum()
-        return value, zt @ (p - onehot) / n + lam * w * penalised, p
-
-    def hessian_times(p: Tensor, v: Tensor) -> Tensor:
-        u = z @ v
-        return zt @ (p * u - p * (p * u).sum(dim=1, keepdim=True)) / n + lam * v * penalised
+    objective = Objective(z, onehot, 1.0 / (c * n))
 
     w = torch.zeros(d + 1, n_classes, dtype=x.dtype, device=x.device)
     value, grad, p = objective(w)
@@ -85,7 +94,7 @@ def fit_head(x: Tensor, labels: Tensor, n_classes: int, c: float = 1.0, tol: flo
             return Head(mean, std, w[:-1], w[-1], step, gmax)
         if step == MAX_NEWTON:
             break
-        direction = conjugate_gradient(lambda v, p=p: hessian_times(p, v), -grad, min(0.5, gmax**0.5))
+        direction = conjugate_gradient(lambda v, p=p: objective.hessian_times(p, v), -grad, min(0.5, gmax**0.5))
         slope = float((grad * direction).sum())
         t = 1.0
         while True:
