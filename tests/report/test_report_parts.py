@@ -91,6 +91,7 @@ def test_failures_are_listed_once_per_reason_and_unbuilt_encoders_stay_in_the_ro
         "- 1 cell (e.g. cnn-s0→cnn-s2 lfm k=10 seed=0): nan",
     ]
     assert skipped[1].markdown == "- 1 cell: k=0"
+    assert problems(tdf, most=1)[1].markdown.splitlines()[1] == "- 1 cell more, for 1 other reason"
     (tmp_path / "encoders").mkdir()
     report = dict(encoder="cnn-s0", architecture="cnn", seed=0, dim=8, parameters=10, accuracy=0.6, train_s=1.0)
     (tmp_path / "encoders" / "t.json").write_text(json.dumps({"cnn-s0": report}))

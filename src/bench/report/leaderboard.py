@@ -512,28 +512,32 @@ def accuracy_by_pair_kind(at_k: pd.DataFrame, top_k: int) -> list[Block]:
     ]
 
 
-def problems(tdf: pd.DataFrame) -> list[Block]:
+def problems(tdf: pd.DataFrame, most: int = 10) -> list[Block]:
     """Why cells failed and why cells were skipped: each reason once, with its count (and, for failures, one of
-    its cells)."""
+    its cells), the `most` commonest failures first."""
     blocks: list[Block] = []
     failed = tdf[tdf["status"] == "failed"]
     if len(failed):
+        groups = sorted(failed.groupby("error", sort=False), key=lambda item: -len(item[1]))
         items = [
-            f"- {cells(len(group))} (e.g. {r['source']}→{r['target']} {r['method']} k={r['anchors']} seed={r['seed']}):"
-            f" {reason}"
-            for reason, group in failed.groupby("error", sort=False)
+            f"- {cell_count(len(group))} (e.g. {r['source']}→{r['target']} {r['method']} k={r['anchors']} "
+            f"seed={r['seed']}): {reason}"
+            for reason, group in groups[:most]
             for r in [group.iloc[0]]
         ]
+        if rest := groups[most:]:
+            other = f"{len(rest)} other reason" + ("s" if len(rest) != 1 else "")
+            items.append(f"- {cell_count(sum(len(g) for _, g in rest))} more, for {other}")
         blocks += [Heading(3, f"Failed cells ({len(failed)})"), Text("\n".join(items))]
     skipped = tdf[tdf["status"] == "skipped"]
     if len(skipped):
         reasons = skipped["error"].value_counts()
-        items = [f"- {cells(n)}: {reason}" for reason, n in zip(reasons.index, reasons, strict=True)]
+        items = [f"- {cell_count(n)}: {reason}" for reason, n in zip(reasons.index, reasons, strict=True)]
         blocks += [Heading(3, f"Skipped cells ({len(skipped)})"), Text("\n".join(items))]
     return blocks
 
 
-def cells(n: int) -> str:
+def cell_count(n: int) -> str:
     return f"{n:,} cell" + ("s" if n != 1 else "")
 
 
