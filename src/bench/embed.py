@@ -35,7 +35,7 @@ from bench.encoders.training import TrainingConfig, evaluate, train
 from bench.errors import BenchError
 from bench.protocols import Target
 from bench.spaces import Space
-from bench.tasks import Task
+from bench.tasks import Split, Task
 from bench.threads import single_thread
 
 
@@ -87,8 +87,9 @@ class Embedder:
         context = {**task.context(), "input_shape": task.input_shape, "n_classes": task.n_classes}
         relative = spec.training.get("relative")
         if relative is not None:
-            anchor_ids = draw_anchors(task.load_split("train").ids, relative["anchors"], relative["seed"])
-            context["relative_anchors"] = training_anchors(task, anchor_ids)
+            train_split = task.load_split("train")
+            anchor_ids = draw_anchors(train_split.ids, relative["anchors"], relative["seed"])
+            context["relative_anchors"] = training_anchors(train_split, anchor_ids)
         model = build(spec, **context)
         report = path.with_suffix(".json")
         if spec.kind != "trained":
@@ -137,13 +138,12 @@ def resolve(task: Task, spec: EncoderSpec) -> tuple[Task, str]:
     return task, fingerprint(task.name, task.version, spec)
 
 
-def training_anchors(task: Task, ids: np.ndarray) -> torch.Tensor:
-    """The inputs of the anchors a relative-trained encoder is trained with, `ids`: those a cell with the same
-    anchor count and seed draws (`bench.cells.draw_anchors`), so that its relative decoder can take that cell's
-    relative representations."""
-    train = task.load_split("train")
-    position = {int(i): p for p, i in enumerate(train.ids)}
-    return train.inputs[[position[int(i)] for i in ids]]
+def training_anchors(split: Split, ids: np.ndarray) -> torch.Tensor:
+    """The inputs of the anchors a relative-trained encoder is trained with, `ids` (rows of the train `split`):
+    those a cell with the same anchor count and seed draws (`bench.cells.draw_anchors`), so that its relative
+    decoder can take that cell's relative representations."""
+    position = {int(i): p for p, i in enumerate(split.ids)}
+    return split.inputs[[position[int(i)] for i in ids]]
 
 
 def identity(task: Task, spec: EncoderSpec, model: nn.Module, fp: str) -> dict[str, Any]:
