@@ -85,7 +85,8 @@ def test_markdown_escapes_pipes_and_links_relative_to_the_page(tmp_path) -> None
 
 
 def reproduction_records(absolute_acc: float) -> pd.DataFrame:
-    """Cross-seed cells of `digits` for the methods the reproduction findings read."""
+    """Cross-seed cells of `digits` for the methods the reproduction findings read (the methods with unpaired
+    samples in both settings: the findings read the shared one)."""
     cells = {
         ("absolute", 0): dict(stitched_acc=absolute_acc, stitched_ratio=absolute_acc, mrr=0.01),
         ("relative", 300): dict(stitched_ratio=0.95, mrr=0.3),
@@ -93,12 +94,15 @@ def reproduction_records(absolute_acc: float) -> pd.DataFrame:
         ("lst-procrustes", 300): dict(stitched_ratio=0.97),
         ("affine", 300): dict(stitched_ratio=0.98),
         ("linear", 300): dict(stitched_ratio=0.96),
-        ("anchor-bootstrapping", 10): dict(stitched_ratio=0.8),
-        ("lfm", 10): dict(stitched_ratio=0.6),
+        ("anchor-bootstrapping", 10, "shared"): dict(stitched_ratio=0.8),
+        ("anchor-bootstrapping", 10, "disjoint"): dict(stitched_ratio=0.3),  # pooled with shared: 0.55 < 0.7
+        ("lfm", 10, "shared"): dict(stitched_ratio=0.6),
+        ("lfm", 10, "disjoint"): dict(stitched_ratio=1.0),  # pooled with shared: 0.8 > 0.7
     }
     rows = [
-        dict(task="digits", method=m, anchors=k, status="ok", pair_kind=kind, **scores)
-        for (m, k), scores in cells.items()
+        dict(task="digits", method=m, anchors=k, unpaired=setting, status="ok", pair_kind=kind, **scores)
+        for (m, k, *unpaired), scores in cells.items()
+        for setting in [unpaired[0] if unpaired else ""]
         for kind in ("cross-seed", "cross-architecture")
     ]
     return pd.DataFrame(rows)
@@ -114,9 +118,10 @@ def test_reproduction_verdicts_follow_their_criteria() -> None:
     assert v["Text stitches worse than vision"] == "no records"
     again = verdicts(reproduction_records(0.5)).set_index("finding")["verdict"]
     assert again["Stitching absolute spaces of two training seeds is at chance level"] == "does not hold"
-    missing = verdicts(reproduction_records(0.1).query("method != 'lfm'")).set_index("finding")
-    assert missing.loc["Functional maps refine few anchors", "verdict"] == "no records"
-    assert "no `stitched_ratio` of `lfm` at 10 anchors" in missing.loc["Functional maps refine few anchors", "ours"]
+    # lfm in the disjoint setting only: the finding has no records
+    missing = verdicts(reproduction_records(0.1).query("method != 'lfm' or unpaired == 'disjoint'"))
+    lfm = missing.set_index("finding").loc["Functional maps refine few anchors"]
+    assert lfm["verdict"] == "no records" and "no `stitched_ratio` of `lfm (shared)` at 10 anchors" in lfm["ours"]
     assert (verdicts(reproduction_records(0.1))["verdict"] != "no records").sum() >= 6
 
 
@@ -158,6 +163,23 @@ def test_compare_pairs_cells_and_tests_the_differences() -> None:
     assert cols[5] == "10/0/2" and cols[6] == f"{wilcoxon(diff).pvalue:.2g}" and cols[7] == "better"
     free = next(x for x in text.splitlines() if x.startswith("| free (no anchors)"))
     assert "| 10 " in free and "| 1 " in free  # the anchor-free cell is paired at anchor count 10
+
+
+def test_compare_names_each_unpaired_setting_on_its_own() -> None:
+    from bench.errors import BenchError
+    from bench.report.compare import comparisons
+
+    rows = [
+        dict(task="digits", anchors=10, seed=0, source=s, target=t, status="ok", pair_kind="cross-seed",
+             family="translator", method=m, unpaired=setting, stitched_ratio=r)
+        for s, t in (("a", "b"), ("b", "a"))
+        for m, setting, r in (("new", "", 0.9), ("lfm", "shared", 0.8), ("lfm", "disjoint", 0.5))
+    ]  # fmt: skip
+    table = comparisons(pd.DataFrame(rows), "new", ["lfm"]).set_index("against")["mean_diff"]
+    assert table.to_dict() == pytest.approx({"lfm (disjoint)": 0.4, "lfm (shared)": 0.1})
+    with pytest.raises(BenchError, match=r"'lfm' ran in several unpaired settings; compare one of 'lfm \(disjoint\)'"):
+        comparisons(pd.DataFrame(rows), "lfm")
+    assert comparisons(pd.DataFrame(rows), "lfm (shared)")["against"].tolist() == ["lfm (disjoint)", "new"]
 
 
 def test_text_and_word_findings_follow_their_criteria() -> None:

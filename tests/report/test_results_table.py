@@ -14,9 +14,10 @@ from bench.records import write_record
 from bench.report.table import collect
 
 
-def record(source: str, target: str, ratio: float) -> dict:
-    version = plugins().methods.get("procrustes").version
-    cell = Cell("digits", source, target, "procrustes", 10, 0, plugins().tasks.get("digits").version, version)
+def record(source: str, target: str, ratio: float, method: str = "procrustes", unpaired: str = "") -> dict:
+    version = plugins().methods.get(method).version
+    task_version = plugins().tasks.get("digits").version
+    cell = Cell("digits", source, target, method, 10, 0, task_version, version, unpaired)
     return asdict(cell) | {
         "id": cell.id,
         "status": "ok",
@@ -52,8 +53,12 @@ def test_the_report_reads_the_same_numbers_and_metadata_from_records_and_from_th
     from bench.report.leaderboard import run_metadata, write_leaderboard
 
     pairs = [("mlp-s0", "mlp-s1"), ("mlp-s1", "mlp-s0"), ("mlp-s0", "cnn-s0"), ("cnn-s0", "mlp-s0")]
-    for i, (source, target) in enumerate(pairs):
-        r = record(source, target, 0.9 + i * 0.0123456789)  # more digits than the table keeps
+    # lfm in both unpaired settings: two methods of the report, never pooled
+    cells = [(s, t, "procrustes", "") for s, t in pairs] + [
+        (s, t, "lfm", setting) for s, t in pairs[:2] for setting in ("shared", "disjoint")
+    ]
+    for i, (source, target, method, setting) in enumerate(cells):
+        r = record(source, target, 0.9 - i * 0.0123456789, method, setting)  # more digits than the table keeps
         r |= {
             "family": "translator",
             "modality": "images",
@@ -61,7 +66,7 @@ def test_the_report_reads_the_same_numbers_and_metadata_from_records_and_from_th
             "device": "cpu",
             "dtype": "float32",
             "versions": {"torch": "2.0"},
-            "timestamp": f"2026-01-0{i + 1}T00:00:00+00:00",
+            "timestamp": f"2026-01-0{min(i + 1, 4)}T00:00:00+00:00",
         }
         r["metrics"] |= {"stitched_acc": 0.8 + i * 0.0123456789, "cka": 0.5 + i / 7}
         write_record(tmp_path, r)
@@ -82,6 +87,11 @@ def test_the_report_reads_the_same_numbers_and_metadata_from_records_and_from_th
     assert meta["git revision"] == "abc123" and meta["versions"] == "torch 2.0" and meta["precision"] == "float32"
     assert meta["ran"] == "2026-01-01T00:00:00+00:00 to 2026-01-04T00:00:00+00:00"
     pd.testing.assert_series_equal(from_records["stitched_acc"], from_table["stitched_acc"])
+    pd.testing.assert_series_equal(from_records["unpaired"], from_table["unpaired"])
+    # one row per setting, each the mean of its own two cells (0.9 − i × 0.0123456789, i = 4, 6 and 5, 7);
+    # pooled, both would read 0.832
+    assert "| lfm (shared)   | 0.838 [0.826, 0.851]" in page and "| lfm (disjoint) | 0.826 [0.814, 0.838]" in page
+    assert "heatmap-lfm-shared.png" in page and "heatmap-lfm-disjoint.png" in page
 
 
 def test_records_of_a_task_whose_plugin_is_absent_render_with_the_metadata_of_run_json(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from tabulate import tabulate
 
 from bench.errors import BenchError, UnknownName
 from bench.report.leaderboard import anchor_free, cross_ok, task_meta
-from bench.report.table import load_results
+from bench.report.table import by_setting, load_results
 
 KEYS = ["source", "target", "seed"]
 ALPHA = 0.05
@@ -61,12 +61,16 @@ def summary(d: np.ndarray) -> dict[str, object]:
 
 
 def comparisons(df: pd.DataFrame, method: str, against: list[str] | None = None) -> pd.DataFrame:
-    """One row per task, other method and anchor count: the paired differences of the task's main score."""
+    """One row per task, other method and anchor count: the paired differences of the task's main score (a
+    method that uses unpaired samples is one method per setting: `by_setting`)."""
+    df = by_setting(df)
     methods = sorted(df["method"].unique())
-    for name in [method, *(against or [])]:
-        if name not in methods:
-            raise UnknownName("method with records", name, methods)
-    others = against or [m for m in methods if m != method]
+    named = {name: settings(name, methods) for name in [method, *(against or [])]}
+    if len(named[method]) > 1:
+        listing = ", ".join(f"'{m}'" for m in named[method])
+        raise BenchError(f"{method!r} ran in several unpaired settings; compare one of {listing}")
+    method = named[method][0]
+    others = [m for name in against or [] for m in named[name]] or [m for m in methods if m != method]
     rows = []
     for task, tdf in df.groupby("task", sort=True):
         main = task_meta(task, df)["main"]
@@ -81,6 +85,16 @@ def comparisons(df: pd.DataFrame, method: str, against: list[str] | None = None)
     if not rows:
         raise BenchError(f"no paired cross-pair cells of {method} with {', '.join(others)}")
     return pd.DataFrame(rows)
+
+
+def settings(name: str, methods: list[str]) -> list[str]:
+    """The method names with records that `name` stands for: itself, or each of its unpaired settings
+    (`lfm` → `lfm (disjoint)`, `lfm (shared)`)."""
+    if name in methods:
+        return [name]
+    if found := [m for m in methods if m.startswith(f"{name} (")]:
+        return found
+    raise UnknownName("method with records", name, methods)
 
 
 def compare(df: pd.DataFrame, method: str, against: list[str] | None = None, fmt: str = "markdown") -> str:

@@ -25,7 +25,7 @@ from bench.protocols import MUTUAL_K, Direction, directions
 from bench.report import figures, reproduction
 from bench.report.document import Block, Figure, Gallery, Heading, Table, Text, relative, to_html, to_markdown
 from bench.report.intervals import METHOD, interval_text, median_iqr
-from bench.report.table import task_metadata
+from bench.report.table import by_setting, task_metadata
 
 CLASSIFICATION = [
     "stitched_acc",
@@ -239,6 +239,7 @@ def document(df: pd.DataFrame, results: Path, out: Path) -> Report:
     `results/figures/` on the way)."""
     if df.empty:
         raise BenchError(f"no records under {results / 'records'}; run `python -m bench run` first")
+    df = by_setting(df)
     results = Path(results)
     fig_dir = results / "figures"
     table_link = relative(results / "results.csv", out)
@@ -261,7 +262,9 @@ def document(df: pd.DataFrame, results: Path, out: Path) -> Report:
             "count). `n/a` marks a method not applicable there (e.g. `absolute` "
             "between spaces of different dimension). The main score of a classification task is `stitched_ratio` "
             "= stitched accuracy / the target's native accuracy (a head fitted on the target's own raw space, the same "
-            "denominator for every method)."
+            "denominator for every method). A method that also uses unpaired samples is listed once per setting "
+            "of them: `(shared)`, the same train samples on both sides with the correspondence hidden (the setting "
+            "of the functional-maps and bootstrapping papers); `(disjoint)`, no sample on both sides."
         ),
         Heading(2, "Overall ranking"),
     ]
@@ -469,7 +472,7 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
         mdf = mdf[mdf["status"] == "ok"].dropna(subset=[main]) if main in mdf else mdf.iloc[:0]
         if mdf.empty:
             continue
-        path = fig_dir / f"heatmap-{method}.png"
+        path = fig_dir / f"heatmap-{file_name(method)}.png"
         budget = "no anchors" if method in free else f"k={top_k}"
         figures.heatmap(mdf, main, encoders, f"{task} · {method} · {main} · {budget}", path)
         heatmaps.append(Figure(path, method))
@@ -478,6 +481,11 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
         blocks.append(Gallery(caption, heatmaps))
     blocks += similarity_section(tdf, main, top_k, encoders, fig_dir)
     return blocks + problems(tdf)
+
+
+def file_name(method: str) -> str:
+    """A method's name as a file name (`lfm (shared)` → `lfm-shared`)."""
+    return re.sub(r"[^\w.-]+", "-", method).strip("-")
 
 
 def retrieval_legend(n_classes: int) -> str:

@@ -17,7 +17,7 @@ from bench.records import scan_records
 ID_COLUMNS = [
     "id", "task", "task_version", "modality", "source", "target", "pair_kind", "source_architecture",
     "target_architecture", "source_dim", "target_dim", "method", "method_version", "family", "anchors",
-    "seed", "status", "error",
+    "seed", "unpaired", "status", "error",
 ]  # fmt: skip
 TIMING_COLUMNS = ["load_s", "fit_s", "score_s"]
 #: What produced a record (not part of its result): kept out of the committed CSV, summarised in `run.json`.
@@ -32,7 +32,7 @@ def tidy(records: list[dict[str, Any]]) -> pd.DataFrame:
     """One row per record: identity columns, then every metric, then timings; sorted deterministically."""
     rows = []
     for r in records:
-        row = {c: r.get(c) for c in ID_COLUMNS}
+        row = {c: r.get(c) for c in ID_COLUMNS} | {"unpaired": r.get("unpaired") or ""}
         row |= r.get("metrics") or {}
         row |= {t: (r.get("timings") or {}).get(t) for t in TIMING_COLUMNS}
         row |= {c: r.get(c) for c in RUN_COLUMNS}
@@ -42,9 +42,8 @@ def tidy(records: list[dict[str, Any]]) -> pd.DataFrame:
     if df.empty:
         return df
     df = df[[*ID_COLUMNS, *sorted(metric_columns(df)), *TIMING_COLUMNS, *RUN_COLUMNS]]
-    return df.sort_values(["task", "method", "anchors", "source", "target", "seed"], kind="stable").reset_index(
-        drop=True
-    )
+    keys = ["task", "method", "unpaired", "anchors", "source", "target", "seed"]
+    return df.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
 def current(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -62,6 +61,20 @@ def current(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if same_cell and method_ok and task_ok:
             keep.append(r)
     return keep
+
+
+def by_setting(df: pd.DataFrame) -> pd.DataFrame:
+    """The table with each method that uses unpaired samples named by its setting (`lfm (shared)`,
+    `lfm (disjoint)`), so that a report ranks and averages every setting on its own and never pools them
+    (names already so written are left as they are)."""
+    setting = df["unpaired"].fillna("").astype(str) if "unpaired" in df else pd.Series("", index=df.index)
+    suffix = " (" + setting + ")"
+    named = (setting != "") & ~pd.Series([m.endswith(x) for m, x in zip(df["method"], suffix, strict=True)], df.index)
+    if not named.any():
+        return df
+    df = df.copy()
+    df.loc[named, "method"] = df.loc[named, "method"] + suffix[named]
+    return df
 
 
 def metric_columns(df: pd.DataFrame) -> list[str]:
@@ -138,6 +151,8 @@ def load_results(results: Path | str = "results") -> pd.DataFrame:
     written = json.loads(sidecar.read_text()) if sidecar.is_file() else {}
     if not records and path.is_file():
         df = pd.read_csv(path, low_memory=False)
+        # the table writes a method without unpaired samples as an empty field (read back as NaN)
+        df["unpaired"] = df["unpaired"].fillna("") if "unpaired" in df else ""
         df.attrs |= {"source": "table", "run": written}
     else:
         kept = current(records)
