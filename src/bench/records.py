@@ -69,15 +69,25 @@ def environment() -> dict[str, Any]:
     return {"versions": versions, "git_revision": git_revision(), "machine": platform.machine()}
 
 
+#: what a run writes into the checkout itself (results, encoder reports, the report): not a change of the code
+OUTPUTS = ("results", "leaderboard.md", "leaderboard.html")
+
+
 def git_revision() -> str | None:
+    """The checkout's commit, `-dirty` when a tracked file other than the run's own outputs (`OUTPUTS`) has
+    changed."""
+
+    def git(*args: str) -> str:
+        run = subprocess.run(["git", "-C", str(project_home()), *args], capture_output=True, text=True, timeout=10)
+        run.check_returncode()
+        return run.stdout.strip()
+
     try:
-        out = subprocess.run(
-            ["git", "-C", str(project_home()), "describe", "--always", "--dirty", "--abbrev=12"],
-            capture_output=True, text=True, timeout=10, check=True,
-        )  # fmt: skip
-        return out.stdout.strip() or None
+        commit = git("rev-parse", "--short=12", "HEAD")
+        changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", *(f":!{p}" for p in OUTPUTS))
     except (OSError, subprocess.SubprocessError):
         return None
+    return f"{commit}-dirty" if changed else commit or None
 
 
 def timestamp() -> str:
