@@ -103,7 +103,7 @@ class Embedder:
             except RuntimeError:  # a checkpoint of other code under the same fingerprint: train again
                 path.unlink(missing_ok=True)
         objective = ARCHITECTURES.get(spec.architecture).objective
-        data = task.load_split("train")
+        data = task.encoder_training_split()
         with deterministic(), single_thread():  # the same weights whatever the machine's core count
             seconds = train(
                 model, data.inputs, data.labels, objective, spec.seed or 0,

@@ -60,6 +60,11 @@ class Task:
     def roster(self) -> list[EncoderSpec]:
         raise NotImplementedError
 
+    def encoder_training_split(self) -> Split:
+        """The samples its encoders trained here learn from: the train split, unless the task gives them more
+        (never a test sample); anchors, heads and unpaired samples always come from the train split."""
+        return self.load_split("train")
+
     def pair_kind(self, source: EncoderSpec, target: EncoderSpec) -> str:
         """How a pair is grouped in the tables: `self`, `cross-seed` or `cross-architecture` (a cross-modal task
         names the direction instead)."""

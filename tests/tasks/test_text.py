@@ -69,6 +69,21 @@ def test_gloss_split_is_stratified_disjoint_and_real() -> None:
     assert "domesticated" in nouns[DOG].gloss and nouns[DOG].lexname == "noun.animal"
 
 
+def test_gloss_encoders_learn_from_more_train_glosses_and_never_from_a_test_one() -> None:
+    task = get_task("wordnet-gloss")
+    g, alone = task.data(), GLOSS.glosses(6000, 1000)
+    own, train, test = task.encoder_training_split(), task.load_split("train"), task.load_split("test")
+    assert len(own.ids) == GLOSS.ENCODER_TRAINING == 24000 and (g.split == "encoder-train").sum() == 18000
+    # the task's own train and test glosses are those of the split without the encoders' extra glosses
+    assert np.array_equal(train.ids, alone.offsets[alone.split == "train"])
+    assert np.array_equal(test.ids, alone.offsets[alone.split == "test"])
+    assert set(train.ids) <= set(own.ids) and not set(own.ids) & set(test.ids)
+    full = GLOSS.glosses(None, None)
+    assert set(own.ids) <= set(full.offsets[full.split == "train"].tolist())
+    share = np.bincount(own.labels, minlength=26) / len(own.labels)
+    assert np.abs(share - np.bincount(train.labels, minlength=26) / len(train.labels)).max() < 0.01  # stratified
+
+
 def test_gloss_roster_has_packaged_and_trained_encoders() -> None:
     roster = get_task("wordnet-gloss").roster()
     kinds = {s.name: s.kind for s in roster}
