@@ -98,3 +98,21 @@ def test_failures_are_listed_once_per_reason_and_unbuilt_encoders_stay_in_the_ro
     table = roster_table(tmp_path, "t", ["cnn-s0", "cnn-s1"])
     assert [row[0] for row in table.rows] == ["cnn-s0", "cnn-s1"]
     assert table.rows[1][5] == "not built (see the failed cells)"
+
+
+def test_own_decoder_and_fitted_head_side_by_side_with_their_paired_difference() -> None:
+    from bench.report.leaderboard import decoder_vs_head
+
+    head = [0.90, 0.80, 0.85, 0.95, 0.88, 0.92]
+    rows = [
+        dict(method=m, pair_kind="cross-seed", stitched_ratio=h, decoder_ratio=h + shift)
+        for m, shifts in (("agrees", (0.01, -0.01) * 3), ("drops", (-0.30, -0.28) * 3))
+        for h, shift in zip(head, shifts, strict=True)
+    ] + [dict(method="no-decoder", pair_kind="cross-seed", stitched_ratio=0.9, decoder_ratio=float("nan"))]
+    table = decoder_vs_head(pd.DataFrame(rows), 300)[-1]
+    assert [r[0] for r in table.rows] == ["agrees", "drops"]  # a method without own-decoder cells is left out
+    agrees, drops = table.rows
+    mean = f"{sum(head) / 6:.3f} ["
+    assert agrees[1] == "6" and agrees[2].startswith(mean) and agrees[3].startswith(mean)
+    assert agrees[4].startswith("0.000 [") and agrees[5] == "agree"
+    assert drops[4] == "-0.290 [-0.297, -0.283]" and drops[5] == "own decoder lower"  # bootstrap of ±0.01

@@ -24,7 +24,7 @@ from bench.errors import BenchError
 from bench.protocols import MUTUAL_K, Direction, directions
 from bench.report import figures, reproduction
 from bench.report.document import Block, Figure, Gallery, Heading, Table, Text, relative, to_html, to_markdown
-from bench.report.intervals import METHOD, interval_text, median_iqr
+from bench.report.intervals import METHOD, estimate, interval_text, median_iqr
 from bench.report.table import by_setting, task_metadata
 
 CLASSIFICATION = [
@@ -454,6 +454,8 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
     classified = at_k.dropna(subset=["stitched_acc"]) if "stitched_acc" in at_k else at_k.iloc[:0]
     if not classified.empty:
         blocks += accuracy_by_pair_kind(classified, top_k)
+    if "decoder_ratio" in at_k:
+        blocks += decoder_vs_head(at_k[at_k["pair_kind"] != "self"], top_k)
     pretrained = set(meta["pretrained"])
     if pretrained and not classified.empty:
         blocks += pretrained_pairs(classified[classified["pair_kind"] != "self"], pretrained, top_k)
@@ -517,6 +519,38 @@ def accuracy_by_pair_kind(at_k: pd.DataFrame, top_k: int) -> list[Block]:
             "cross pairs' cells."
         ),
         kinds_table(pivot, "higher", {"native": nostitch}),
+    ]
+
+
+def decoder_vs_head(cross: pd.DataFrame, top_k: int) -> list[Block]:
+    """Per method, over the cross cells that have both: `stitched_ratio` (the fitted native head) beside
+    `decoder_ratio` (the target's own trained decoder), and their paired difference, decoder − head, with its
+    interval; *agree* when that interval holds 0."""
+    both = cross.dropna(subset=["stitched_ratio", "decoder_ratio"]) if "stitched_ratio" in cross else cross.iloc[:0]
+    rows = []
+    for method, g in both.groupby("method", sort=True):
+        difference = estimate(g["decoder_ratio"] - g["stitched_ratio"])
+        says = (
+            "agree"
+            if difference.lo <= 0 <= difference.hi
+            else "own decoder " + ("higher" if difference.lo > 0 else "lower")
+        )
+        rows.append([method, str(len(g)), interval_text(g["stitched_ratio"]), interval_text(g["decoder_ratio"]),
+                     str(difference), says])  # fmt: skip
+    if not rows:
+        return []
+    return [
+        Heading(3, f"Fitted head or the target's own decoder, at {top_k} anchors"),
+        Text(
+            "The same cross cells scored twice: `stitched_ratio` feeds the mapped source to the head fitted on the "
+            "target's raw train space; `decoder_ratio` to the decoder the target was trained with (trained-here "
+            "targets only; a relative-trained target's decoder reads the relative projection on its training "
+            "anchors). `decoder − head`: their paired difference, mean [95 % interval]; *agree* when the interval "
+            "holds 0. The two differ where a map lands the source off the target's training distribution: the "
+            "fitted head is a linear probe regularised on the target's train space, the own decoder what the "
+            "network learnt, nonlinear for the relative-trained targets."
+        ),
+        Table(["method", "cells", "stitched_ratio (head)", "decoder_ratio (own decoder)", "decoder − head", ""], rows),
     ]
 
 
