@@ -93,6 +93,12 @@ def absolute_at_chance(s: Scores) -> tuple[str, str]:
     return f"absolute stitched accuracy {acc} (chance {level:.3f}; {acc.n} cells)", verdict(acc, "<", 2 * level)
 
 
+def absolute_into_own_decoder(s: Scores) -> tuple[str, str]:
+    acc, level = s.mean("absolute", 0, "decoder_acc", "cross-seed"), chance(s.task)
+    text = f"absolute latents in the target's own decoder: accuracy {acc} (chance {level:.3f}; {acc.n} cells)"
+    return text, verdict(acc, "<", 2 * level)
+
+
 def relative_across_seeds(s: Scores) -> tuple[str, str]:
     k = 300
     ratio = s.mean("relative", k, pair_kind="cross-seed")
@@ -207,6 +213,15 @@ FINDINGS = [
         "absolute stitched accuracy < 2 × chance (1 / classes) on cross-seed pairs",
         absolute_at_chance,
         f"{OURS}; {POST_HOC} (the paper: the target's own decoder)",
+    ),
+    Finding(
+        "Absolute latents of another seed in the target's own decoder are at chance level",
+        f"{RELREPS}, §5 (stitching experiments)",
+        "the absolute baseline, stitched into the other seed's decoder, collapses to chance",
+        CLASSIFICATION,
+        "own-decoder accuracy (`decoder_acc`) of `absolute` < 2 × chance on cross-seed pairs",
+        absolute_into_own_decoder,
+        f"the paper's protocol (the target's own trained decoder, no head fitted); {OURS}",
     ),
     Finding(
         "Relative representations stitch across seeds",
