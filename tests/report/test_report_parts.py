@@ -116,3 +116,19 @@ def test_own_decoder_and_fitted_head_side_by_side_with_their_paired_difference()
     assert agrees[1] == "6" and agrees[2].startswith(mean) and agrees[3].startswith(mean)
     assert agrees[4].startswith("0.000 [") and agrees[5] == "agree"
     assert drops[4] == "-0.290 [-0.297, -0.283]" and drops[5] == "own decoder lower"  # bootstrap of ±0.01
+
+
+def test_records_without_the_task_s_main_score_still_give_the_similarity_section(tmp_path: Path) -> None:
+    """A table written before a metric was renamed (or by a plug-in of another version) lacks the main score:
+    the similarities are shown, their correlation with the absent score is not."""
+    from bench.report.leaderboard import similarity_section
+
+    pairs = [("a", "b"), ("b", "a"), ("a", "c"), ("c", "a"), ("a", "a")]
+    rows = [
+        dict(source=s, target=t, method="m", anchors=10, status="ok", cka=0.5 + i / 10, pair_kind="cross-seed")
+        for i, (s, t) in enumerate(pairs)
+    ]
+    blocks = similarity_section(pd.DataFrame(rows), "src2tgt_r@1", 10, ["a", "b", "c"], tmp_path)
+    tables = [b for b in blocks if isinstance(b, Table)]
+    assert len(tables) == 1 and tables[0].headers == ["pair kind", "pairs", "cka"]
+    assert (tmp_path / "similarity-cka.png").is_file()

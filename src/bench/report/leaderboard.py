@@ -713,7 +713,7 @@ def similarity_section(tdf: pd.DataFrame, main: str, top_k: int, encoders: list[
     ]
     cross = at_budget(ok[ok["pair_kind"] != "self"], top_k)
     corr = []
-    for method, g in cross.groupby("method", sort=True):
+    for method, g in cross.groupby("method", sort=True) if main in cross else []:  # records without the main score
         per_pair = g.groupby(["source", "target"])[[main, *sims]].mean()
         if len(per_pair) >= 3 and per_pair[main].nunique() > 1:
             corr.append([method, len(per_pair), *(f"{spearmanr(per_pair[c], per_pair[main])[0]:.2f}" for c in sims)])
