@@ -6,6 +6,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import bench
 from bench.cells import Cell
@@ -114,3 +115,29 @@ def test_records_of_a_task_whose_plugin_is_absent_render_with_the_metadata_of_ru
     write_leaderboard(df, tmp_path, tmp_path / "leaderboard.md")
     page = (tmp_path / "tasks" / "gone-task.md").read_text()
     assert "### `mrr` by anchor count" in page and "A task not installed here." in page
+
+
+def test_the_committed_table_renders_as_on_a_fresh_clone(tmp_path: Path) -> None:
+    """The repository's own `results/results.csv` (no records beside it, as on a fresh clone) gives the whole
+    report: summary, task pages, reproduction and HTML, every cell counted."""
+    import shutil
+
+    from bench.registry import project_home
+    from bench.report.leaderboard import write_leaderboard
+
+    committed = project_home() / "results"
+    if not (committed / "results.csv").is_file():
+        pytest.skip("no committed results table in this checkout")
+    results = tmp_path / "results"
+    results.mkdir()
+    for name in ("results.csv", "run.json", "encoders"):
+        if (committed / name).is_dir():
+            shutil.copytree(committed / name, results / name)
+        elif (committed / name).is_file():
+            shutil.copy(committed / name, results / name)
+    df = bench.load_results(results)
+    assert df.attrs["source"] == "table"
+    written = write_leaderboard(df, results, tmp_path / "leaderboard.md", html=True)
+    board = (tmp_path / "leaderboard.md").read_text()
+    assert f"Records: {len(df)} cells" in board and (tmp_path / "leaderboard.html") in written
+    assert {p.stem for p in (results / "tasks").glob("*.md")} == set(df["task"])
