@@ -58,19 +58,22 @@ def glosses(train_size: int | None, test_size: int | None, encoder_training: int
     nouns = wordnet.synsets("noun")
     offsets = np.array(sorted(nouns), dtype=np.int64)
     labels = np.array([wordnet.SUPERSENSES.index(nouns[o].lexname) for o in offsets], dtype=np.int64)
-    sides = train_test_split(np.arange(len(offsets)), test_size=0.2, stratify=labels, random_state=0)
-    rest = sides[0][:0]
-    for i, size in enumerate((train_size, test_size)):
-        if size is not None:
-            sides[i], left = train_test_split(sides[i], train_size=size, stratify=labels[sides[i]], random_state=0)
-            rest = left if i == 0 else rest
+
+    def stratified(ids: np.ndarray, size: int | None) -> tuple[np.ndarray, np.ndarray]:
+        """A stratified draw (seed 0) of `size` of `ids` (all of them for None), and the ids left."""
+        if size is None:
+            return ids, ids[:0]
+        chosen, left = train_test_split(ids, train_size=size, stratify=labels[ids], random_state=0)
+        return chosen, left
+
+    train_side, test_side = train_test_split(np.arange(len(offsets)), test_size=0.2, stratify=labels, random_state=0)
+    train, rest = stratified(train_side, train_size)
+    test, _ = stratified(test_side, test_size)
     more = rest[:0]
-    if encoder_training is not None and encoder_training > len(sides[0]):
-        more, _ = train_test_split(
-            rest, train_size=encoder_training - len(sides[0]), stratify=labels[rest], random_state=0
-        )
-    rows = np.sort(np.concatenate([*sides, more]))
-    split = np.select([np.isin(rows, sides[0]), np.isin(rows, sides[1])], ["train", "test"], "encoder-train")
+    if encoder_training is not None and encoder_training > len(train):
+        more, _ = stratified(rest, encoder_training - len(train))
+    rows = np.sort(np.concatenate([train, test, more]))
+    split = np.select([np.isin(rows, train), np.isin(rows, test)], ["train", "test"], "encoder-train")
     texts = [nouns[o].gloss for o in offsets[rows]]
     words = corpus(texts, np.flatnonzero(split != "test"), VOCABULARY, LENGTH)
     return Glosses(offsets[rows], labels[rows], words, split)
