@@ -84,6 +84,24 @@ def test_gloss_encoders_learn_from_more_train_glosses_and_never_from_a_test_one(
     assert np.abs(share - np.bincount(train.labels, minlength=26) / len(train.labels)).max() < 0.01  # stratified
 
 
+def test_the_probe_floor_counts_the_commonest_train_words_of_each_gloss() -> None:
+    from collections import Counter
+
+    from bench.competence import PROBE_WORDS, word_counts
+
+    task = get_task("wordnet-gloss")
+    words, train = task.data().corpus.words, task.load_split("train").inputs
+    totals = Counter(w for row in words[train].tolist() for w in row if w not in (PAD, UNKNOWN))
+    rows = task.load_split("test").inputs[:50]
+    counts = word_counts(words, rows, task)
+    assert counts.shape == (50, PROBE_WORDS)
+    common = sorted(totals, key=lambda w: (-totals[w], w))[:PROBE_WORDS]  # ties: the smaller word id first
+    kept = set(common)
+    for row, gloss in zip(counts, words[rows].tolist(), strict=True):
+        mine = Counter(w for w in gloss if w in kept)
+        assert row.tolist() == [float(mine[w]) for w in common]
+
+
 def test_gloss_roster_has_packaged_and_trained_encoders() -> None:
     roster = get_task("wordnet-gloss").roster()
     kinds = {s.name: s.kind for s in roster}
