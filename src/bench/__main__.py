@@ -55,6 +55,13 @@ def counts(text: str) -> frozenset[int]:
     return found
 
 
+class Union(argparse.Action):
+    """A filter given more than once keeps every value: `--encoder a --encoder b` is `--encoder a,b`."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        setattr(namespace, self.dest, (getattr(namespace, self.dest) or frozenset()) | values)
+
+
 def positive(text: str) -> float:
     try:
         value = float(text)
@@ -88,11 +95,11 @@ def parser() -> argparse.ArgumentParser:
     which = run.add_mutually_exclusive_group(required=True)
     which.add_argument("--all", action="store_true", help="the default suite, benchmarks/all.toml")
     which.add_argument("--manifest", type=Path, help="a suite manifest (TOML)")
-    run.add_argument("--task", type=names, help="only these tasks (comma-separated)")
-    run.add_argument("--method", type=names, help="only these methods")
-    run.add_argument("--encoder", type=names, help="only pairs of these encoders")
-    run.add_argument("--anchors", type=counts, help="only these anchor counts")
-    run.add_argument("--seeds", type=counts, help="only these seeds")
+    run.add_argument("--task", type=names, action=Union, help="only these tasks (comma-separated or repeated)")
+    run.add_argument("--method", type=names, action=Union, help="only these methods")
+    run.add_argument("--encoder", type=names, action=Union, help="only pairs of these encoders")
+    run.add_argument("--anchors", type=counts, action=Union, help="only these anchor counts")
+    run.add_argument("--seeds", type=counts, action=Union, help="only these seeds")
     run.add_argument("--force", action="store_true", help="redo cells that already have a record")
     run.add_argument("--retry-failed", action="store_true", help="redo cells whose record says failed")
     run.add_argument("--dry-run", action="store_true", help="say what would run and how long it may take; run nothing")
@@ -130,7 +137,7 @@ def parser() -> argparse.ArgumentParser:
 
     cmp = sub.add_parser("compare", help="paired comparison of a method with others over seeds and pairs")
     cmp.add_argument("method")
-    cmp.add_argument("--against", type=names, help="the methods to compare with (default: every other)")
+    cmp.add_argument("--against", type=names, action=Union, help="the methods to compare with (default: every other)")
     cmp.add_argument("--results", type=Path, help="results folder (default: <project>/results)")
     cmp.add_argument("--format", choices=["markdown", "csv", "json"], default="markdown", help="output format")
 

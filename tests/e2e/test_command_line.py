@@ -97,6 +97,9 @@ def test_dry_run_counts_cells_and_estimates_from_records(ci_run, cache_dir, caps
     before = {p: p.stat().st_mtime_ns for p in (results / "records").rglob("*.json")}
     at = ["--results", str(results), "--cache", str(cache_dir)]
     plan = run_main(*RUN, *at, "--dry-run", "--force", "--method", "procrustes,relative", capsys=capsys)
+    twice = ["--method", "procrustes", "--method", "relative"]
+    repeated = run_main(*RUN, *at, "--dry-run", "--force", *twice, capsys=capsys)
+    assert repeated == plan  # a repeated filter adds its values, as the comma-separated list does
     # 20 ordered pairs (16 of the four encoders trained on labels, 4 of the two relative-trained MLPs) × 2 anchor counts
     assert plan.startswith("dry run of manifest 'ci': 80 cells, 0 already recorded, 80 to run")
     assert "procrustes        40" in plan and "relative          40" in plan
