@@ -105,17 +105,24 @@ def test_own_decoder_and_fitted_head_side_by_side_with_their_paired_difference()
 
     head = [0.90, 0.80, 0.85, 0.95, 0.88, 0.92]
     rows = [
-        dict(method=m, pair_kind="cross-seed", stitched_ratio=h, decoder_ratio=h + shift)
-        for m, shifts in (("agrees", (0.01, -0.01) * 3), ("drops", (-0.30, -0.28) * 3))
+        dict(method=m, pair_kind="cross-seed", stitched_ratio=h, decoder_ratio=h + shift, cosine=c)
+        for m, shifts, c in (("agrees", (0.01, -0.01) * 3, 0.97), ("drops", (-0.30, -0.28) * 3, 0.71))
         for h, shift in zip(head, shifts, strict=True)
-    ] + [dict(method="no-decoder", pair_kind="cross-seed", stitched_ratio=0.9, decoder_ratio=float("nan"))]
-    table = decoder_vs_head(pd.DataFrame(rows), 300)[-1]
+    ] + [dict(method="no-decoder", pair_kind="cross-seed", stitched_ratio=0.9, decoder_ratio=float("nan"), cosine=1)]
+    blocks = decoder_vs_head(pd.DataFrame(rows), 300)
+    table, why = blocks[-3], blocks[-1]
     assert [r[0] for r in table.rows] == ["agrees", "drops"]  # a method without own-decoder cells is left out
     agrees, drops = table.rows
     mean = f"{sum(head) / 6:.3f} ["
     assert agrees[1] == "6" and agrees[2].startswith(mean) and agrees[3].startswith(mean)
-    assert agrees[4].startswith("0.000 [") and agrees[5] == "agree"
-    assert drops[4] == "-0.290 [-0.297, -0.283]" and drops[5] == "own decoder lower"  # bootstrap of ±0.01
+    assert agrees[4].startswith("0.000 [") and agrees[5:] == ["0.970", "agree"]
+    assert drops[4] == "-0.290 [-0.297, -0.283]" and drops[5:] == ["0.710", "own decoder lower"]  # bootstrap of ±0.01
+    assert why.markdown == (
+        "- `drops`: own decoder lower; its mapped samples have mean cosine 0.710 to the target's own latents, against "
+        "0.970–0.970 for the methods that agree: where a map lands off the target's distribution, the two classifiers "
+        "extrapolate differently."
+    )
+    assert isinstance(decoder_vs_head(pd.DataFrame(rows[:6]), 300)[-1], Table)  # no disagreement, no line
 
 
 def test_records_without_the_task_s_main_score_still_give_the_similarity_section(tmp_path: Path) -> None:

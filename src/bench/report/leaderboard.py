@@ -522,23 +522,46 @@ def accuracy_by_pair_kind(at_k: pd.DataFrame, top_k: int) -> list[Block]:
     ]
 
 
+HEAD_OR_DECODER = [
+    "method",
+    "cells",
+    "stitched_ratio (head)",
+    "decoder_ratio (own decoder)",
+    "decoder − head",
+    "cosine",
+    "",
+]
+
+
 def decoder_vs_head(cross: pd.DataFrame, top_k: int) -> list[Block]:
     """Per method, over the cross cells that have both: `stitched_ratio` (the fitted native head) beside
     `decoder_ratio` (the target's own trained decoder), and their paired difference, decoder − head, with its
-    interval; *agree* when that interval holds 0."""
+    interval; *agree* when that interval holds 0. Each disagreement gets a line on why, from the records: how close
+    the method's mapped samples are to the target's own latents (`cosine`), against the methods that agree."""
     both = cross.dropna(subset=["stitched_ratio", "decoder_ratio"]) if "stitched_ratio" in cross else cross.iloc[:0]
-    rows = []
+    cosine = both["cosine"] if "cosine" in both else pd.Series(float("nan"), index=both.index)
+    rows, says, closeness = [], {}, {}
     for method, g in both.groupby("method", sort=True):
         difference = estimate(g["decoder_ratio"] - g["stitched_ratio"])
-        says = (
+        says[method] = (
             "agree"
             if difference.lo <= 0 <= difference.hi
             else "own decoder " + ("higher" if difference.lo > 0 else "lower")
         )
+        closeness[method] = float(cosine[g.index].mean())
         rows.append([method, str(len(g)), interval_text(g["stitched_ratio"]), interval_text(g["decoder_ratio"]),
-                     str(difference), says])  # fmt: skip
+                     str(difference), fmt(closeness[method]), says[method]])  # fmt: skip
     if not rows:
         return []
+    agreeing = [closeness[m] for m, verdict in says.items() if verdict == "agree" and closeness[m] == closeness[m]]
+    reference = f", against {min(agreeing):.3f}–{max(agreeing):.3f} for the methods that agree" if agreeing else ""
+    why = [
+        f"- `{method}`: {verdict}; its mapped samples have mean cosine {closeness[method]:.3f} to the target's own "
+        f"latents{reference}: where a map lands off the target's distribution, the two classifiers extrapolate "
+        "differently."
+        for method, verdict in says.items()
+        if verdict != "agree" and closeness[method] == closeness[method]
+    ]
     return [
         Heading(3, f"Fitted head or the target's own decoder, at {top_k} anchors"),
         Text(
@@ -546,11 +569,13 @@ def decoder_vs_head(cross: pd.DataFrame, top_k: int) -> list[Block]:
             "target's raw train space; `decoder_ratio` to the decoder the target was trained with (trained-here "
             "targets only; a relative-trained target's decoder reads the relative projection on its training "
             "anchors). `decoder − head`: their paired difference, mean [95 % interval]; *agree* when the interval "
-            "holds 0. The two differ where a map lands the source off the target's training distribution: the "
-            "fitted head is a linear probe regularised on the target's train space, the own decoder what the "
-            "network learnt, nonlinear for the relative-trained targets."
+            "holds 0. `cosine`: the mean cosine of the mapped source samples to the target's own (for projectors: "
+            "to its projected) test samples. The two differ where a map lands the source off the target's "
+            "training distribution: the fitted head is a linear probe regularised on the target's train space, the "
+            "own decoder what the network learnt, nonlinear for the relative-trained targets."
         ),
-        Table(["method", "cells", "stitched_ratio (head)", "decoder_ratio (own decoder)", "decoder − head", ""], rows),
+        Table(HEAD_OR_DECODER, rows),
+        *([Text("Where they disagree:"), Text("\n".join(why))] if why else []),
     ]
 
 
