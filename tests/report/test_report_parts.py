@@ -104,25 +104,41 @@ def test_own_decoder_and_fitted_head_side_by_side_with_their_paired_difference()
     from bench.report.leaderboard import decoder_vs_head
 
     head = [0.90, 0.80, 0.85, 0.95, 0.88, 0.92]
+    methods = (  # name, decoder − head per cell, cosine to the target, anchors, family
+        ("agrees", (0.01, -0.01) * 3, 0.97, 300, "translator"),
+        ("drops", (-0.30, -0.28) * 3, 0.71, 300, "translator"),
+        ("chance", (0.01, -0.01) * 3, 0.50, 0, "translator"),  # anchor-free, agreeing at chance: no reference
+        ("nudges", (-0.004, -0.002) * 3, 0.96, 300, "translator"),
+        ("projects", (-0.05, -0.03) * 3, 0.40, 300, "projector"),
+    )
     rows = [
-        dict(method=m, pair_kind="cross-seed", stitched_ratio=h, decoder_ratio=h + shift, cosine=c)
-        for m, shifts, c in (("agrees", (0.01, -0.01) * 3, 0.97), ("drops", (-0.30, -0.28) * 3, 0.71))
+        dict(method=m, pair_kind="cross-seed", stitched_ratio=h, decoder_ratio=h + shift, cosine=c, anchors=k, family=f)
+        for m, shifts, c, k, f in methods
         for h, shift in zip(head, shifts, strict=True)
     ] + [dict(method="no-decoder", pair_kind="cross-seed", stitched_ratio=0.9, decoder_ratio=float("nan"), cosine=1)]
     blocks = decoder_vs_head(pd.DataFrame(rows), 300)
     table, why = blocks[-3], blocks[-1]
-    assert [r[0] for r in table.rows] == ["agrees", "drops"]  # a method without own-decoder cells is left out
-    agrees, drops = table.rows
+    by_method = {r[0]: r for r in table.rows}
+    assert sorted(by_method) == ["agrees", "chance", "drops", "nudges", "projects"]  # no own-decoder cells: left out
+    agrees, drops = by_method["agrees"], by_method["drops"]
     mean = f"{sum(head) / 6:.3f} ["
     assert agrees[1] == "6" and agrees[2].startswith(mean) and agrees[3].startswith(mean)
     assert agrees[4].startswith("0.000 [") and agrees[5:] == ["0.970", "agree"]
     assert drops[4] == "-0.290 [-0.297, -0.283]" and drops[5:] == ["0.710", "own decoder lower"]  # bootstrap of ±0.01
-    assert why.markdown == (
-        "- `drops`: own decoder lower; its mapped samples have mean cosine 0.710 to the target's own latents, against "
-        "0.970–0.970 for the methods that agree: where a map lands off the target's distribution, the two classifiers "
-        "extrapolate differently."
-    )
-    assert isinstance(decoder_vs_head(pd.DataFrame(rows[:6]), 300)[-1], Table)  # no disagreement, no line
+    assert by_method["projects"][5] == "n/a"  # a projector's samples are not in the target's space
+    assert why.markdown.splitlines() == [
+        "- `drops`: own decoder lower by 0.290; its mapped samples have mean cosine 0.710 to the target's own latents, "
+        "against 0.970–0.970 for the anchored translators that agree: where a map lands off the target's "
+        "distribution, the two classifiers extrapolate differently.",
+        "- `projects`: own decoder lower by 0.040; a projector: the target's own decoder reads its relative "
+        "projection, the fitted head its common space.",
+        "- `nudges`: differ by less than 0.01 (consistently over the pairs, so beyond the interval): the two "
+        "classifiers' boundaries, too close to matter.",
+    ]
+    agreeing = [r for r in rows if r["method"] in ("agrees", "chance")]
+    assert isinstance(decoder_vs_head(pd.DataFrame(agreeing), 300)[-1], Table)  # no disagreement, no line
+    close = pd.DataFrame(rows).assign(cosine=0.99)  # a disagreement whose map is as close as the others'
+    assert "the two classifiers, not the map, differ here." in decoder_vs_head(close, 300)[-1].markdown
 
 
 def test_records_without_the_task_s_main_score_still_give_the_similarity_section(tmp_path: Path) -> None:

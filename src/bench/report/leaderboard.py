@@ -522,6 +522,8 @@ def accuracy_by_pair_kind(at_k: pd.DataFrame, top_k: int) -> list[Block]:
     ]
 
 
+#: the smallest difference of ratios (decoder − head) that gets a line of its own on why
+MATERIAL = 0.01
 HEAD_OR_DECODER = [
     "method",
     "cells",
@@ -536,11 +538,12 @@ HEAD_OR_DECODER = [
 def decoder_vs_head(cross: pd.DataFrame, top_k: int) -> list[Block]:
     """Per method, over the cross cells that have both: `stitched_ratio` (the fitted native head) beside
     `decoder_ratio` (the target's own trained decoder), and their paired difference, decoder − head, with its
-    interval; *agree* when that interval holds 0. Each disagreement gets a line on why, from the records: how close
-    the method's mapped samples are to the target's own latents (`cosine`), against the methods that agree."""
+    interval; *agree* when that interval holds 0. Each disagreement of at least MATERIAL gets a line on why, from the
+    records: how close a translator's mapped samples are to the target's own latents (`cosine`), against the
+    translators fitted on the same anchors whose two scores agree."""
     both = cross.dropna(subset=["stitched_ratio", "decoder_ratio"]) if "stitched_ratio" in cross else cross.iloc[:0]
     cosine = both["cosine"] if "cosine" in both else pd.Series(float("nan"), index=both.index)
-    rows, says, closeness = [], {}, {}
+    rows, says, gap, closeness, anchored = [], {}, {}, {}, {}
     for method, g in both.groupby("method", sort=True):
         difference = estimate(g["decoder_ratio"] - g["stitched_ratio"])
         says[method] = (
@@ -548,20 +551,25 @@ def decoder_vs_head(cross: pd.DataFrame, top_k: int) -> list[Block]:
             if difference.lo <= 0 <= difference.hi
             else "own decoder " + ("higher" if difference.lo > 0 else "lower")
         )
-        closeness[method] = float(cosine[g.index].mean())
+        gap[method] = difference.mean
+        translator = "family" not in g or bool((g["family"] == "translator").all())
+        closeness[method] = float(cosine[g.index].mean()) if translator else float("nan")
+        anchored[method] = "anchors" not in g or bool((g["anchors"] > 0).all())
         rows.append([method, str(len(g)), interval_text(g["stitched_ratio"]), interval_text(g["decoder_ratio"]),
                      str(difference), fmt(closeness[method]), says[method]])  # fmt: skip
     if not rows:
         return []
-    agreeing = [closeness[m] for m, verdict in says.items() if verdict == "agree" and closeness[m] == closeness[m]]
-    reference = f", against {min(agreeing):.3f}–{max(agreeing):.3f} for the methods that agree" if agreeing else ""
-    why = [
-        f"- `{method}`: {verdict}; its mapped samples have mean cosine {closeness[method]:.3f} to the target's own "
-        f"latents{reference}: where a map lands off the target's distribution, the two classifiers extrapolate "
-        "differently."
-        for method, verdict in says.items()
-        if verdict != "agree" and closeness[method] == closeness[method]
+    agreeing = [  # the translators fitted on the same anchors whose two scores agree (not the anchor-free ones)
+        closeness[m] for m, verdict in says.items() if verdict == "agree" and anchored[m] and not np.isnan(closeness[m])
     ]
+    differ = [m for m, verdict in says.items() if verdict != "agree"]
+    why = [f"- `{m}`: {says[m]} by {abs(gap[m]):.3f}; " + off_target(closeness[m], agreeing)
+           for m in differ if abs(gap[m]) >= MATERIAL]  # fmt: skip
+    if small := [m for m in differ if abs(gap[m]) < MATERIAL]:
+        why.append(
+            f"- {', '.join(f'`{m}`' for m in small)}: differ by less than {MATERIAL} (consistently over the pairs, so "
+            "beyond the interval): the two classifiers' boundaries, too close to matter."
+        )
     return [
         Heading(3, f"Fitted head or the target's own decoder, at {top_k} anchors"),
         Text(
@@ -577,6 +585,24 @@ def decoder_vs_head(cross: pd.DataFrame, top_k: int) -> list[Block]:
         Table(HEAD_OR_DECODER, rows),
         *([Text("Where they disagree:"), Text("\n".join(why))] if why else []),
     ]
+
+
+def off_target(cosine: float, agreeing: list[float]) -> str:
+    """Why a method's own-decoder and fitted-head scores differ, from how close its mapped samples are to the
+    target's latents (`cosine`, NaN for a projector, whose samples live in another space) against the translators
+    whose two scores agree."""
+    if np.isnan(cosine):
+        return "a projector: the target's own decoder reads its relative projection, the fitted head its common space."
+    said = f"its mapped samples have mean cosine {cosine:.3f} to the target's own latents"
+    if not agreeing:
+        return said + "."
+    others = f"{min(agreeing):.3f}–{max(agreeing):.3f} for the anchored translators that agree"
+    if cosine < min(agreeing):
+        return (
+            f"{said}, against {others}: where a map lands off the target's distribution, the two classifiers "
+            "extrapolate differently."
+        )
+    return f"{said} ({others}): the map is as close as theirs; the two classifiers, not the map, differ here."
 
 
 def problems(tdf: pd.DataFrame, most: int = 10) -> list[Block]:
