@@ -50,11 +50,11 @@ def measure(task_name: str, source: str, target: str, rows: int) -> dict:
     communicator = Communicator(SpaceCache(cache_root()))
     full = communicator._spaces
 
-    def truncated(task_name: str, encoder: str) -> dict[str, Space]:
-        spaces = dict(full(task_name, encoder))
+    def truncated(name: str, encoder: str) -> dict[str, Space]:
+        spaces = dict(full(name, encoder))
         test = spaces["test"]
         if rows > len(test):
-            raise SystemExit(f"{task_name} has {len(test)} test rows, fewer than {rows}")
+            raise SystemExit(f"{name} has {len(test)} test rows, fewer than {rows}")
         spaces["test"] = Space(test.x[:rows], test.labels[:rows], test.ids[:rows], test.meta)
         return spaces
 

@@ -577,10 +577,11 @@ def decoder_vs_head(cross: pd.DataFrame, top_k: int) -> list[Block]:
             "target's raw train space; `decoder_ratio` to the decoder the target was trained with (trained-here "
             "targets only; a relative-trained target's decoder reads the relative projection on its training "
             "anchors). `decoder − head`: their paired difference, mean [95 % interval]; *agree* when the interval "
-            "holds 0. `cosine`: the mean cosine of the mapped source samples to the target's own (for projectors: "
-            "to its projected) test samples. The two differ where a map lands the source off the target's "
-            "training distribution: the fitted head is a linear probe regularised on the target's train space, the "
-            "own decoder what the network learnt, nonlinear for the relative-trained targets."
+            "holds 0. `cosine`: the mean cosine of the mapped source samples to the target's own test samples "
+            "(n/a for projectors, whose samples live in another space). The two differ where a map lands the "
+            "source off the target's training distribution: the fitted head is a linear probe regularised on the "
+            "target's train space, the own decoder what the network learnt, nonlinear for the relative-trained "
+            "targets."
         ),
         Table(HEAD_OR_DECODER, rows),
         *([Text("Where they disagree:"), Text("\n".join(why))] if why else []),
