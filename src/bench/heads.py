@@ -13,6 +13,10 @@ objective above (W and b together); a head that does not get there in `max_newto
 Newton steps converge superlinearly, so a 100× tighter tolerance costs a few more steps and moves no
 prediction that matters (tested on the CI manifest). The same head, with the same settings, serves every path:
 the target's native head (the main score's denominator) and the heads fitted in a method's common space.
+
+Sparse features (a `torch.sparse_coo` matrix: the bag-of-words probe of the text tasks) are standardised
+implicitly, z v = x (v / σ) − μ · (v / σ), so the products cost O(nonzeros) rather than O(N d); the objective and
+its solution are the same, up to rounding.
 """
 
 from __future__ import annotations
@@ -42,7 +46,10 @@ class Head:
     gradient: float  # ‖∇‖∞ at the end
 
     def scores(self, x: Tensor) -> Tensor:
-        """Class scores of samples `x` (N × d), in float64."""
+        """Class scores of samples `x` (N × d, dense or sparse COO), in float64."""
+        if x.layout == torch.sparse_coo:
+            scaled = self.weight / self.std[:, None]
+            return x.to(self.weight) @ scaled - self.mean @ scaled + self.bias
         z = (x.to(self.weight) - self.mean) / self.std
         return z @ self.weight + self.bias
 
@@ -51,38 +58,80 @@ class Head:
         return self.scores(x).argmax(dim=1)
 
 
-class Objective:
-    """The objective above on features `z` (N × (d + 1), the last column the bias's ones) and one-hot labels: its
-    value, gradient and class probabilities at weights `w`, and its Hessian's product with a direction."""
+class Standardised:
+    """The standardised features with a last column of ones for the bias, z = [(x − μ) / σ, 1] (N × (d + 1)), as
+    the two products the solver needs: z v and zᵀ r."""
 
-    def __init__(self, z: Tensor, onehot: Tensor, lam: float):
-        self.z, self.onehot, self.lam, self.n = z, onehot, lam, len(z)
-        self.zt = z.T.contiguous()  # zᵀ laid out row-major: the products with zᵀ read it in order (about 2× faster)
-        self.penalised = torch.ones(z.shape[1], 1, dtype=z.dtype, device=z.device)
+    def __init__(self, x: Tensor):
+        self.mean = x.mean(dim=0)
+        self.std = guarded(x.std(dim=0, unbiased=False))
+        ones = torch.ones(len(x), 1, dtype=x.dtype, device=x.device)
+        self.z = torch.cat([(x - self.mean) / self.std, ones], dim=1)
+        self.zt = self.z.T.contiguous()  # zᵀ row-major: the products with zᵀ read it in order (about 2× faster)
+        self.shape = self.z.shape
+
+    def times(self, v: Tensor) -> Tensor:
+        return self.z @ v
+
+    def transposed_times(self, r: Tensor) -> Tensor:
+        return self.zt @ r
+
+
+class SparseStandardised(Standardised):
+    """The same products for sparse COO features x, never forming the dense z."""
+
+    def __init__(self, x: Tensor):
+        n = len(x)
+        x = x.coalesce()
+        self.mean = torch.sparse.sum(x, dim=0).to_dense() / n
+        self.std = guarded((torch.sparse.sum(x * x, dim=0).to_dense() / n - self.mean**2).clamp(min=0).sqrt())
+        self.x, self.xt = x, x.t().coalesce()
+        self.shape = (n, x.shape[1] + 1)
+
+    def times(self, v: Tensor) -> Tensor:
+        scaled = v[:-1] / self.std[:, None]
+        return self.x @ scaled - self.mean @ scaled + v[-1]
+
+    def transposed_times(self, r: Tensor) -> Tensor:
+        total = r.sum(dim=0, keepdim=True)
+        return torch.cat([(self.xt @ r - self.mean[:, None] * total) / self.std[:, None], total])
+
+
+def guarded(std: Tensor) -> Tensor:
+    """σ with 1 where σ < EPS: a constant feature is only centred."""
+    return torch.where(std < EPS, torch.ones_like(std), std)
+
+
+class Objective:
+    """The objective above on standardised features `z` and one-hot labels: its value, gradient and class
+    probabilities at weights `w` ((d + 1) × classes, the last row the bias), and its Hessian's product with a
+    direction."""
+
+    def __init__(self, z: Standardised, onehot: Tensor, lam: float):
+        self.z, self.onehot, self.lam, self.n = z, onehot, lam, len(onehot)
+        self.penalised = torch.ones(z.shape[1], 1, dtype=onehot.dtype, device=onehot.device)
         self.penalised[-1] = 0.0  # the bias row
 
     def __call__(self, w: Tensor) -> tuple[Tensor, Tensor, Tensor]:
-        logits = self.z @ w
+        logits = self.z.times(w)
         norm = torch.logsumexp(logits, dim=1)
         p = torch.exp(logits - norm[:, None])
         value = (norm - (logits * self.onehot).sum(dim=1)).mean() + 0.5 * self.lam * (w * w * self.penalised).sum()
-        return value, self.zt @ (p - self.onehot) / self.n + self.lam * w * self.penalised, p
+        return value, self.z.transposed_times(p - self.onehot) / self.n + self.lam * w * self.penalised, p
 
     def hessian_times(self, p: Tensor, v: Tensor) -> Tensor:
         """H v at the weights whose class probabilities are `p`."""
-        u = self.z @ v
-        return self.zt @ (p * u - p * (p * u).sum(dim=1, keepdim=True)) / self.n + self.lam * v * self.penalised
+        u = self.z.times(v)
+        r = p * u - p * (p * u).sum(dim=1, keepdim=True)
+        return self.z.transposed_times(r) / self.n + self.lam * v * self.penalised
 
 
 def fit_head(x: Tensor, labels: Tensor, n_classes: int, c: float = 1.0, tol: float = TOL) -> Head:
-    """The converged head on samples `x` (N × d) with integer `labels` in [0, n_classes)."""
+    """The converged head on samples `x` (N × d, dense or sparse COO) with integer `labels` in [0, n_classes)."""
     x = x.to(torch.float64)
     labels = torch.as_tensor(labels, device=x.device).long()
     n, d = x.shape
-    mean = x.mean(dim=0)
-    std = x.std(dim=0, unbiased=False)
-    std = torch.where(std < EPS, torch.ones_like(std), std)
-    z = torch.cat([(x - mean) / std, torch.ones(n, 1, dtype=x.dtype, device=x.device)], dim=1)
+    z = SparseStandardised(x) if x.layout == torch.sparse_coo else Standardised(x)
     onehot = torch.nn.functional.one_hot(labels, n_classes).to(x.dtype)
     objective = Objective(z, onehot, 1.0 / (c * n))
 
@@ -91,7 +140,7 @@ def fit_head(x: Tensor, labels: Tensor, n_classes: int, c: float = 1.0, tol: flo
     for step in range(MAX_NEWTON + 1):
         gmax = float(grad.abs().max())
         if gmax <= tol:
-            return Head(mean, std, w[:-1], w[-1], step, gmax)
+            return Head(z.mean, z.std, w[:-1], w[-1], step, gmax)
         if step == MAX_NEWTON:
             break
         direction = conjugate_gradient(lambda v, p=p: objective.hessian_times(p, v), -grad, min(0.5, gmax**0.5))

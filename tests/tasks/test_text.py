@@ -94,7 +94,8 @@ def test_the_probe_floor_counts_the_commonest_train_words_of_each_gloss() -> Non
     totals = Counter(w for row in words[train].tolist() for w in row if w not in (PAD, UNKNOWN))
     rows = task.load_split("test").inputs[:50]
     counts = word_counts(words, rows, task)
-    assert counts.shape == (50, PROBE_WORDS)
+    assert counts.shape == (50, PROBE_WORDS) and counts.layout == torch.sparse_coo
+    counts = counts.to_dense()
     common = sorted(totals, key=lambda w: (-totals[w], w))[:PROBE_WORDS]  # ties: the smaller word id first
     kept = set(common)
     for row, gloss in zip(counts, words[rows].tolist(), strict=True):

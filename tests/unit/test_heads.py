@@ -57,3 +57,14 @@ def test_a_head_that_does_not_converge_raises(digits, monkeypatch) -> None:
     monkeypatch.setattr(heads, "MAX_NEWTON", 1)
     with pytest.raises(BenchError, match=r"the head did not converge: ‖∇‖∞ = .* after 1 Newton steps"):
         heads.fit_head(torch.as_tensor(x), torch.as_tensor(y), 10)
+
+
+def test_sparse_features_give_the_dense_head(digits) -> None:
+    x, y, xt, _ = digits
+    x, y, xt = torch.as_tensor(x), torch.as_tensor(y), torch.as_tensor(xt)
+    dense = heads.fit_head(x, y, 10, tol=heads.TOL / 100)
+    sparse = heads.fit_head(x.to_sparse(), y, 10, tol=heads.TOL / 100)
+    assert torch.allclose(sparse.mean, dense.mean) and torch.allclose(sparse.std, dense.std)
+    assert (sparse.weight - dense.weight).abs().max() < 1e-5 * dense.weight.abs().max()
+    assert torch.allclose(sparse.scores(xt.to_sparse()), dense.scores(xt), atol=1e-6)
+    assert torch.equal(sparse.predict(xt.to_sparse()), dense.predict(xt))
