@@ -71,6 +71,19 @@ def test_default_graph_is_connected_with_stratified_masks() -> None:
 
 
 @needs_wordnet
+def test_the_probe_floor_reads_the_node_features_as_a_sparse_matrix() -> None:
+    from bench.competence import raw_features
+
+    task = get_task("wordnet-graph")
+    split = task.load_split("test")
+    features, what = raw_features(task, split)
+    assert what == "node features" and features.layout == torch.sparse_coo
+    dense = GRAPH.noun_graph(GRAPH.SAMPLE).graph.x[split.inputs]
+    assert features._nnz() == int((dense != 0).sum()) < 0.01 * dense.numel()
+    assert torch.equal(features.to_dense(), dense)
+
+
+@needs_wordnet
 def test_gnn_training_is_deterministic_for_a_seed(tmp_path) -> None:
     task = SmallWordNetGraph()
     specs = {s.name: s for s in task.roster()}
