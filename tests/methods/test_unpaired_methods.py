@@ -118,3 +118,28 @@ def test_functional_map_solve_matches_the_stacked_least_squares_problem() -> Non
     target = np.concatenate([b.numpy().ravel(), np.zeros(b_dim * b_dim)])
     expected = np.linalg.lstsq(system, target, rcond=None)[0].reshape(b_dim, b_dim)
     np.testing.assert_allclose(functional_map(a, b, lx, ly, alpha).numpy(), expected, atol=1e-6)
+
+
+def test_spectral_basis_depends_on_its_graph_alone() -> None:
+    """On a k-NN graph of 20 far-apart clusters (eigenvalue 0 of the Laplacian repeated 20 times) the basis is the
+    same before and after other graphs' bases are computed (ARPACK's was not: its restarts draw from a generator
+    kept across calls), and its eigenvalues are those of the dense normalised Laplacian."""
+    module = sys.modules[get_method_class("lfm").__module__]
+
+    def separate_clusters(parts: int, seed: int) -> torch.Tensor:
+        gen = torch.Generator().manual_seed(seed)
+        centres = 50 * torch.randn(parts, 16, generator=gen, dtype=torch.float64)
+        return (centres[:, None] + torch.randn(parts, 40, 16, generator=gen, dtype=torch.float64)).reshape(-1, 16)
+
+    graph = module.knn_graph(separate_clusters(20, 1), 10)
+    phi, lam = module.spectral_basis(graph, 30)
+    for parts in range(21, 26):
+        module.spectral_basis(module.knn_graph(separate_clusters(parts, parts), 10), 30)
+    again_phi, again_lam = module.spectral_basis(graph, 30)
+    assert torch.equal(phi, again_phi) and torch.equal(lam, again_lam)
+    w = (graph > 0).toarray().astype(np.float64)
+    d = 1 / np.sqrt(w.sum(axis=1))
+    laplacian = np.eye(len(w)) - d[:, None] * w * d[None, :]
+    np.testing.assert_allclose(lam.numpy(), np.linalg.eigvalsh(laplacian)[:30], atol=1e-10)
+    assert np.abs(lam.numpy()[:20]).max() < 1e-10 and lam[20] > 1e-3  # one zero per cluster
+    np.testing.assert_allclose((phi.T @ phi).numpy(), np.eye(30), atol=1e-10)
