@@ -49,7 +49,7 @@ def raw_features(task: Task, split: Split) -> tuple[Tensor, str]:
 def word_counts(words: Tensor, rows: Tensor, task: Task) -> Tensor:
     """Bag-of-words counts of the rows' texts over the PROBE_WORDS words most frequent in the train split, as a
     sparse COO rows × PROBE_WORDS matrix (never dense: the full-size text tasks have 65,692 train rows, and the
-    head's products then cost O(nonzeros))."""
+    head's products then cost O(non-zeros))."""
     vocabulary = int(words.max()) + 1
     totals = torch.bincount(words[task.load_split("train").inputs].flatten(), minlength=vocabulary).float()
     totals[:2] = 0  # padding and unknown words

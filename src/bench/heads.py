@@ -14,9 +14,9 @@ Newton steps converge superlinearly, so a 100× tighter tolerance costs a few mo
 prediction that matters (tested on the CI manifest). The same head, with the same settings, serves every path:
 the target's native head (the main score's denominator) and the heads fitted in a method's common space.
 
-Sparse features (a `torch.sparse_coo` matrix: the bag-of-words probe of the text tasks) are standardised
-implicitly, z v = x (v / σ) − μ · (v / σ), so the products cost O(nonzeros) rather than O(N d); the objective and
-its solution are the same, up to rounding.
+Sparse features (a `torch.sparse_coo` matrix: the word counts and node features of the competence floors' probe)
+are standardised implicitly, z v = x (v / σ) − μ · (v / σ), so the products cost O(non-zeros) rather than O(N d);
+the objective and its solution are the same, up to rounding.
 """
 
 from __future__ import annotations
@@ -48,8 +48,7 @@ class Head:
     def scores(self, x: Tensor) -> Tensor:
         """Class scores of samples `x` (N × d, dense or sparse COO), in float64."""
         if x.layout == torch.sparse_coo:
-            scaled = self.weight / self.std[:, None]
-            return x.to(self.weight) @ scaled - self.mean @ scaled + self.bias
+            return standardised_times(x.to(self.weight), self.mean, self.std, self.weight) + self.bias
         z = (x.to(self.weight) - self.mean) / self.std
         return z @ self.weight + self.bias
 
@@ -89,12 +88,17 @@ class SparseStandardised(Standardised):
         self.shape = (n, x.shape[1] + 1)
 
     def times(self, v: Tensor) -> Tensor:
-        scaled = v[:-1] / self.std[:, None]
-        return self.x @ scaled - self.mean @ scaled + v[-1]
+        return standardised_times(self.x, self.mean, self.std, v[:-1]) + v[-1]
 
     def transposed_times(self, r: Tensor) -> Tensor:
         total = r.sum(dim=0, keepdim=True)
         return torch.cat([(self.xt @ r - self.mean[:, None] * total) / self.std[:, None], total])
+
+
+def standardised_times(x: Tensor, mean: Tensor, std: Tensor, v: Tensor) -> Tensor:
+    """((x − μ) / σ) v for sparse x, without forming x − μ: x (v / σ) − μ · (v / σ)."""
+    scaled = v / std[:, None]
+    return x @ scaled - mean @ scaled
 
 
 def guarded(std: Tensor) -> Tensor:
