@@ -28,7 +28,6 @@ import torch
 from scipy import sparse
 from scipy.linalg import eigh
 from scipy.sparse.csgraph import dijkstra
-from sklearn.neighbors import kneighbors_graph
 from torch import Tensor
 
 from bench.methods import Properties
@@ -38,12 +37,20 @@ from bench.translation import OrthogonalTranslator
 
 
 def knn_graph(nodes: Tensor, neighbours: int) -> sparse.csr_matrix:
-    """The symmetric k-NN graph of the centred, unit-norm nodes, its edges weighted by Euclidean length (in float64
-    whatever the run's precision: the neighbour lists are discrete choices, near-ties must not depend on it)."""
+    """The symmetric k-NN graph of the centred, unit-norm nodes, its edges weighted by Euclidean length. In float64
+    whatever the run's precision, each pair's distance computed on its own (no Gram-matrix shortcut, whose rounding
+    depends on the BLAS blocking) and equal distances ordered by node index: the neighbour lists are discrete
+    choices, and a space with duplicate samples has exact ties that a partial sort would break by thread count.
+    A duplicate's edge has length 0 and is kept (stored explicitly: an edge, for the basis and the geodesics)."""
     nodes = nodes.detach().cpu().double()
-    unit = normalize(Centering().fit(nodes)(nodes)).numpy()
-    knn = kneighbors_graph(unit, n_neighbors=min(neighbours, len(unit) - 1), mode="distance", include_self=False)
-    return knn.maximum(knn.T).tocsr()
+    unit = normalize(Centering().fit(nodes)(nodes))
+    lengths = torch.cdist(unit, unit, compute_mode="donot_use_mm_for_euclid_dist")
+    lengths.fill_diagonal_(torch.inf)
+    nearest = torch.sort(lengths, dim=1, stable=True).indices[:, : min(neighbours, len(unit) - 1)]
+    edges = torch.zeros(lengths.shape, dtype=torch.bool).scatter_(1, nearest, True)
+    rows, cols = torch.nonzero(edges | edges.T, as_tuple=True)
+    data = lengths[rows, cols].numpy()
+    return sparse.csr_matrix((data, (rows.numpy(), cols.numpy())), shape=lengths.shape)
 
 
 def geodesic_descriptors(graph: sparse.csr_matrix, sources: int) -> Tensor:
@@ -61,7 +68,8 @@ def spectral_basis(graph: sparse.csr_matrix, size: int) -> tuple[Tensor, Tensor]
     the anchors and unpaired samples as nodes: at most a few thousand). Not ARPACK: where μ = 1 is repeated (a graph
     with several components) its restarts draw from a generator kept across calls, so a cell's basis, and even its
     eigenvalues, depended on what the process had computed before."""
-    w = (graph > 0).astype(np.float64)
+    w = graph.copy()
+    w.data[:] = 1.0  # every stored entry is an edge, a duplicate's length-0 one included
     d = sparse.diags(1 / np.sqrt(np.maximum(np.asarray(w.sum(axis=1)).ravel(), EPS)))
     n = w.shape[0]
     mu, vectors = eigh((d @ w @ d).toarray(), subset_by_index=[n - size, n - 1])
@@ -79,9 +87,17 @@ def functional_map(a: Tensor, b: Tensor, lx: Tensor, ly: Tensor, alpha: float) -
     return torch.stack(rows)
 
 
+def nearest_rows(queries: Tensor, rows: Tensor, tie: float = 1e-9) -> Tensor:
+    """Each query's nearest row (Euclidean), distances within `tie` of the nearest counted as equal and the first
+    such row taken: nodes with the same neighbours have rows of Φ equal in theory, which differ by rounding (by the
+    thread count), so a plain argmin would pick between them by the machine."""
+    distances = torch.cdist(queries, rows, compute_mode="donot_use_mm_for_euclid_dist")
+    return (distances <= distances.min(dim=1, keepdim=True).values + tie).int().argmax(dim=1)
+
+
 class LatentFunctionalMap(OrthogonalTranslator):
     name = "lfm"
-    version = "3"  # the spectral basis by a dense solver (ARPACK's depended on the process's history)
+    version = "4"  # neighbour lists and matches independent of the thread count; duplicates' edges kept
     properties = Properties(invariances=frozenset({"translation", "isotropic_scaling", "permutation"}), unpaired=True)
     reference = "Fumero et al., Latent Functional Maps: a spectral framework for representation alignment, NeurIPS 2024"
     neighbours = 30
@@ -96,7 +112,7 @@ class LatentFunctionalMap(OrthogonalTranslator):
         k = len(source_anchors)
         fx, fy = geodesic_descriptors(gx, k), geodesic_descriptors(gy, k)
         self.c = functional_map(phi_x.T @ fx, phi_y.T @ fy, lx, ly, self.alpha)
-        match = torch.cdist(phi_x[k:] @ self.c.T, phi_y).argmin(dim=1).to(ny.device)  # float64, as the graphs
+        match = nearest_rows(phi_x[k:] @ self.c.T, phi_y).to(ny.device)
         return self.fit_pairs(torch.cat([source_anchors, nx[k:]]), torch.cat([target_anchors, ny[match]]))
 
     def diagnostics(self) -> dict[str, float]:

@@ -137,9 +137,39 @@ def test_spectral_basis_depends_on_its_graph_alone() -> None:
         module.spectral_basis(module.knn_graph(separate_clusters(parts, parts), 10), 30)
     again_phi, again_lam = module.spectral_basis(graph, 30)
     assert torch.equal(phi, again_phi) and torch.equal(lam, again_lam)
-    w = (graph > 0).toarray().astype(np.float64)
+    w = (graph != 0).toarray().astype(np.float64)  # no duplicate samples here: no length-0 edges
     d = 1 / np.sqrt(w.sum(axis=1))
     laplacian = np.eye(len(w)) - d[:, None] * w * d[None, :]
     np.testing.assert_allclose(lam.numpy(), np.linalg.eigvalsh(laplacian)[:30], atol=1e-10)
     assert np.abs(lam.numpy()[:20]).max() < 1e-10 and lam[20] > 1e-3  # one zero per cluster
     np.testing.assert_allclose((phi.T @ phi).numpy(), np.eye(30), atol=1e-10)
+
+
+def test_neighbour_graph_orders_exact_ties_by_index_and_keeps_duplicates_edges() -> None:
+    """Two copies of sample 0 (a data set with duplicate images): the three are at length 0 from each other, every
+    tie goes to the lowest index (not to a partial sort's thread-dependent order), and the length-0 edges are edges
+    of the basis and of the geodesics (a sparse matrix built from distances drops them)."""
+    module = sys.modules[get_method_class("lfm").__module__]
+    x = clustered(60, 8, seed=6)
+    graph = module.knn_graph(torch.cat([x, x[:1], x[:1]]), 1)
+    structure = graph.copy()
+    structure.data[:] = 1
+    assert graph[0, 60] == 0 and structure[0, 60] == 1 and structure[0, 61] == 1  # stored: edges of length 0
+    assert set(structure[:, 61].nonzero()[0]) == {0}  # 61 is never chosen over 0 or 60: it only chose 0 itself
+    assert set(structure[:, 60].nonzero()[0]) == {0}
+    assert module.geodesic_descriptors(graph, 1)[60:].abs().max() == 0
+    w = structure.toarray()
+    d = 1 / np.sqrt(w.sum(axis=1))
+    lam = module.spectral_basis(graph, 40)[1]
+    laplacian = np.eye(len(w)) - d[:, None] * w * d[None, :]
+    np.testing.assert_allclose(lam.numpy(), np.linalg.eigvalsh(laplacian)[:40], atol=1e-10)
+
+
+def test_nearest_rows_count_rounding_level_differences_as_ties() -> None:
+    """Rows equal in theory but apart by rounding go to the first; a real difference still decides."""
+    nearest_rows = sys.modules[get_method_class("lfm").__module__].nearest_rows
+    query = torch.zeros(1, 2, dtype=torch.float64)
+    tied = torch.tensor([[1e-15, 0.0], [0.0, 0.0], [1.0, 1.0]], dtype=torch.float64)
+    assert torch.cdist(query, tied).argmin().item() == 1 and nearest_rows(query, tied).tolist() == [0]
+    apart = torch.tensor([[1e-3, 0.0], [0.0, 0.0]], dtype=torch.float64)
+    assert nearest_rows(query, apart).tolist() == [1]
