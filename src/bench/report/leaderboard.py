@@ -24,7 +24,7 @@ from bench.errors import BenchError
 from bench.protocols import MUTUAL_K, Direction, directions
 from bench.report import figures, reproduction
 from bench.report.document import Block, Figure, Gallery, Heading, Table, Text, relative, to_html, to_markdown
-from bench.report.intervals import METHOD, estimate, interval_text, median_iqr
+from bench.report.intervals import HOLDS, METHOD, estimate, interval_text, median_iqr, verdict
 from bench.report.table import by_setting, task_metadata
 
 CLASSIFICATION = [
@@ -547,9 +547,11 @@ def decoder_vs_head(cross: pd.DataFrame, top_k: int) -> list[Block]:
     for method, g in both.groupby("method", sort=True):
         difference = estimate(g["decoder_ratio"] - g["stitched_ratio"])
         says[method] = (
-            "agree"
-            if difference.lo <= 0 <= difference.hi
-            else "own decoder " + ("higher" if difference.lo > 0 else "lower")
+            "own decoder higher"
+            if verdict(difference, ">", 0) == HOLDS
+            else "own decoder lower"
+            if verdict(difference, "<", 0) == HOLDS
+            else "agree"
         )
         gap[method] = difference.mean
         translator = "family" not in g or bool((g["family"] == "translator").all())
@@ -560,9 +562,9 @@ def decoder_vs_head(cross: pd.DataFrame, top_k: int) -> list[Block]:
     if not rows:
         return []
     agreeing = [  # the translators fitted on the same anchors whose two scores agree (not the anchor-free ones)
-        closeness[m] for m, verdict in says.items() if verdict == "agree" and anchored[m] and not np.isnan(closeness[m])
+        closeness[m] for m, said in says.items() if said == "agree" and anchored[m] and not np.isnan(closeness[m])
     ]
-    differ = [m for m, verdict in says.items() if verdict != "agree"]
+    differ = [m for m, said in says.items() if said != "agree"]
     why = [f"- `{m}`: {says[m]} by {abs(gap[m]):.3f}; " + off_target(closeness[m], agreeing)
            for m in differ if abs(gap[m]) >= MATERIAL]  # fmt: skip
     if small := [m for m in differ if abs(gap[m]) < MATERIAL]:
