@@ -20,6 +20,21 @@ repeated eigenvalue, one per component), which is arbitrary.
 The defaults (30-NN graph, 30 eigenpairs, α = 1e4) were chosen on four digits pairs, seed 0, 10 and 50
 anchors: the normalised Laplacian's first eigenvalues differ by ~1e-2, so the commutativity term needs a
 large α to weigh (α = 1 gave a mean stitched / no-stitch ratio of 0.38 there, α = 1e4 0.90).
+
+Differences from the authors' published code (its `FM` / `FM_T` classes), none measured here for its effect:
+- graph: theirs a k-NN graph on Euclidean distances with a Gaussian (`FM`) or distance (`FM_T`) kernel; here the
+  cosine geometry (centred, unit-norm vectors) and the unweighted normalised Laplacian.
+- basis: theirs 50 eigenpairs, here 30.
+- descriptors: theirs exp(−d²) of the geodesic distance to each anchor, plus label descriptors when labels are given
+  (zero-shot stitching has none); here the geodesic distance divided by its column's largest.
+- objective: theirs descriptor preservation (weight 1), Laplacian commutativity (1e-3) and descriptor commutativity
+  (1e-1), solved iteratively from the identity, then refined by ZoomOut on the graph (10 steps, 40 → 50 eigenpairs);
+  here the first two terms only, in closed form, α = 1e4 (the eigenvalue scales differ), no refinement.
+- correspondences: theirs, for each target node, the nearest row of Φ_x Cᵀ (the target-to-source convention of
+  functional-map libraries); here, for each source sample, the nearest row of Φ_y.
+- translation: theirs (`FM_T`) least squares from every source node to its matched target node; here orthogonal
+  Procrustes after standard scaling (the latent-space-translation pipeline), on the anchors plus the matches.
+The paper's setting is the same samples on both sides, correspondence unknown: the `shared` unpaired setting.
 """
 
 from typing import Self
