@@ -24,7 +24,7 @@ from bench.cache import SpaceCache, cache_root
 from bench.cells import draw_anchors
 from bench.communicate import Communicator
 from bench.executors import single_thread
-from bench.heads import Objective, fit_head
+from bench.heads import Objective, Standardised, fit_head
 from bench.plugins import get_method_class, get_task, plugins
 
 
@@ -34,8 +34,8 @@ def projectors() -> list[str]:
 
 def hessian_product_s(x: torch.Tensor, n_classes: int, repeats: int = 20) -> float:
     """Seconds of one Hessian-vector product of the head's objective (`bench.heads.Objective`) on features `x`
-    (plus the bias column); the values do not matter for the time, so `x` is not standardised."""
-    z = torch.cat([x.double(), torch.ones(len(x), 1, dtype=torch.float64)], dim=1)
+    (standardised, plus the bias column), at random class probabilities."""
+    z = Standardised(x.double())
     labels = torch.arange(len(x)) % n_classes
     objective = Objective(z, torch.nn.functional.one_hot(labels, n_classes).double(), 1.0 / len(x))
     logits = torch.randn(len(x), n_classes, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
