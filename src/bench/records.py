@@ -66,7 +66,28 @@ def environment() -> dict[str, Any]:
             versions[pkg] = version(pkg)
         except PackageNotFoundError:
             versions[pkg] = None
-    return {"versions": versions, "git_revision": git_revision(), "machine": platform.machine()}
+    return {"versions": versions, "git_revision": git_revision(), "machine": machine()}
+
+
+@functools.cache
+def machine() -> str:
+    """The architecture, the CPU's model and the instruction set torch's CPU kernels use, e.g. `x86_64, Intel(R)
+    Xeon(R) Processor, AVX512`: trained weights (and so every number) are bit-identical for a seed only between
+    machines that agree on the last two."""
+    import torch  # here: the command line's listing and help do not import torch
+
+    model = next(
+        (line.split(":", 1)[1].strip() for line in cpuinfo().splitlines() if line.startswith("model name")),
+        platform.processor() or "unknown CPU",
+    )
+    return f"{platform.machine()}, {model}, {torch.backends.cpu.get_cpu_capability()}"
+
+
+def cpuinfo() -> str:
+    try:
+        return Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return ""
 
 
 #: what a run writes into the checkout itself (results, encoder reports, the report): not a change of the code

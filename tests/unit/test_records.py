@@ -1,13 +1,16 @@
-"""What a record says produced it: the code's commit, dirty only when the code itself has changed."""
+"""What a record says produced it: the code's commit, dirty only when the code itself has changed, and the machine
+(whose instruction set decides the rounding of every trained weight)."""
 
 from __future__ import annotations
 
+import platform
 import subprocess
 from pathlib import Path
 
 import pytest
+import torch
 
-from bench.records import git_revision
+from bench.records import environment, git_revision
 
 
 def git(folder: Path, *args: str) -> str:
@@ -32,3 +35,9 @@ def test_a_run_s_own_outputs_do_not_make_the_checkout_dirty(tmp_path: Path, monk
     assert git_revision() == commit
     (tmp_path / "src/method.py").write_text("v2\n")
     assert git_revision() == f"{commit}-dirty"
+
+
+def test_a_record_names_the_architecture_cpu_and_instruction_set_it_ran_on() -> None:
+    arch, *model, instructions = environment()["machine"].split(", ")
+    assert arch == platform.machine() and model and all(model)
+    assert instructions == torch.backends.cpu.get_cpu_capability()
