@@ -661,7 +661,7 @@ def pretrained_pairs(cross: pd.DataFrame, pretrained: set[str], top_k: int) -> l
 
 
 def listed(values: list[str]) -> str:
-    return ", ".join(values) or "unknown"
+    return "; ".join(values) or "unknown"
 
 
 def run_metadata(df: pd.DataFrame) -> list[tuple[str, str]]:
