@@ -3,6 +3,8 @@ convergence by Newton-CG; deterministic; a tighter tolerance changes nothing tha
 
 from __future__ import annotations
 
+import importlib.util
+
 import numpy as np
 import pytest
 import torch
@@ -13,6 +15,7 @@ from sklearn.preprocessing import StandardScaler
 
 from bench import heads
 from bench.errors import BenchError
+from bench.registry import project_home
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +71,12 @@ def test_sparse_features_give_the_dense_head(digits) -> None:
     assert (sparse.weight - dense.weight).abs().max() < 1e-5 * dense.weight.abs().max()
     assert torch.allclose(sparse.scores(xt.to_sparse()), dense.scores(xt), atol=1e-6)
     assert torch.equal(sparse.predict(xt.to_sparse()), dense.predict(xt))
+
+
+def test_the_head_cost_benchmark_times_the_objectives_hessian_product() -> None:
+    path = project_home() / "benchmarks" / "head_cost.py"
+    spec = importlib.util.spec_from_file_location("head_cost", path)
+    head_cost = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(head_cost)
+    features = torch.randn(200, 30, generator=torch.Generator().manual_seed(0))
+    assert 0 < head_cost.hessian_product_s(features, 10, repeats=2) < 10
