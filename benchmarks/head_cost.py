@@ -7,6 +7,16 @@ fashion-mnist at 300 anchors spends 350 s in one `product-concat` head, 1,200 fe
 
 One thread; seconds, Newton steps and features per head, and the seconds of one Hessian-vector product at the
 largest feature count (the unit of the head's cost: Newton–CG needs hundreds to thousands of them).
+
+Where the products go, and what did not reduce them (fashion-mnist, target `cnn-s0`, 300 anchors, seed 0): the
+`relative` head takes 11 Newton steps and 1,120 products, 2 to 16 per step until ‖∇‖∞ ≈ 1e-3, then 250 (the CG
+cap) in each of the last three — near the optimum few samples carry the Hessian's weight p(1 − p). Preconditioning
+CG with the features' correlation scaled per class (one eigendecomposition per head) gave 1,137 products; with the
+exact per-class diagonal blocks of the Hessian (a Cholesky per class per step) 431, in more time (2.6 s against
+2.3 s). Hessian products in float32 inside CG (gradient and line search in float64) took 2–14 more Newton steps, from
+17 % less to 49 % more time (`relative`, `relative-l1`, `product-concat` into `cnn-s0` and `mlp-s0`). Stopping
+earlier moves predictions: at ‖∇‖∞ ≤ 1e-5 one of 1,000 test predictions changes (`product-concat`), at 1e-4 up to
+9, at 1e-3 up to 17 — so the tolerance stays at 1e-6.
 """
 
 from __future__ import annotations
