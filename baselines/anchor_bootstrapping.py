@@ -11,7 +11,9 @@ and the `grow` strongest mutual best matches of P (u's best v has u as its best)
 anchors (the seed is kept; matches are recomputed from the seed each round). Where the paper discovers
 anchors by optimising a relative-space matching objective, this uses entropic OT (POT's Sinkhorn) for
 the same matching. The translation is the orthogonal Procrustes pipeline of latent space translation
-fitted on the seed plus the discovered pairs.
+fitted on the seed plus the discovered pairs. It is computed in float64 whatever the run's precision: which
+samples are mutual best matches must not depend on float32 rounding (the cached spaces are float32, so a float32
+and a float64 run see the same float64 values).
 """
 
 from typing import Self
@@ -37,9 +39,11 @@ class AnchorBootstrapping(OrthogonalTranslator):
     rounds = 3
     grow = 0.5  # share of the unpaired samples that may join the anchors
     epsilon = 0.05
+    version = "2"  # fitted in float64 whatever the run's precision
 
     def fit(self, source_anchors: Tensor, target_anchors: Tensor, **unpaired: Tensor) -> Self:
-        xu, yu = unpaired["source"], unpaired["target"]
+        xu, yu = unpaired["source"].double(), unpaired["target"].double()
+        source_anchors, target_anchors = source_anchors.double(), target_anchors.double()
         ax, ay = source_anchors, target_anchors
         limit = int(self.grow * min(len(xu), len(yu)))
         for _ in range(self.rounds):
