@@ -63,11 +63,23 @@ def cosine_rows(a: Tensor, b: Tensor) -> Iterator[tuple[slice, Tensor]]:
 
 def counterpart_ranks(a: Tensor, b: Tensor) -> Tensor:
     """Rank (1 = best) of b_i among all rows of b by cosine similarity to a_i; ties count against it."""
-    ranks = []
+    return torch.cat([block_ranks(rows, s) for rows, s in cosine_rows(a, b)])
+
+
+def block_ranks(rows: slice, s: Tensor) -> Tensor:
+    """`counterpart_ranks` of the block S[rows] (row r's counterpart is column rows.start + r)."""
+    own = s[torch.arange(s.shape[0], device=s.device), torch.arange(rows.start, rows.stop, device=s.device)]
+    return (s >= own[:, None]).sum(dim=1)
+
+
+def counterpart_ranks_and_top_k(a: Tensor, b: Tensor, k: int) -> tuple[Tensor, Tensor]:
+    """`counterpart_ranks(a, b)` and `top_k(a, b, k)` from one pass over the cosine blocks (the same blocks, so the
+    same values, computed once)."""
+    ranks, top = [], []
     for rows, s in cosine_rows(a, b):
-        own = s[torch.arange(s.shape[0], device=s.device), torch.arange(rows.start, rows.stop, device=s.device)]
-        ranks.append((s >= own[:, None]).sum(dim=1))
-    return torch.cat(ranks)
+        ranks.append(block_ranks(rows, s))
+        top.append(s.topk(k, dim=1).indices)
+    return torch.cat(ranks), torch.cat(top)
 
 
 def recall_and_mrr(ranks: Tensor, ks: tuple[int, ...] = (1, 5, 10)) -> dict[str, float]:

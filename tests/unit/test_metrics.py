@@ -151,3 +151,13 @@ def test_block_computations_equal_whole_matrices(monkeypatch) -> None:
         assert torch.equal(w.sort(dim=-1).values, bl.sort(dim=-1).values)
     s = metrics.normalize_rows(a) @ metrics.normalize_rows(b).T
     assert whole[0].tolist() == (s >= s.diagonal()[:, None]).sum(dim=1).tolist()  # the obvious version
+
+
+def test_ranks_and_top_k_in_one_pass_equal_each_alone(monkeypatch) -> None:
+    """The fused pass translation fidelity uses gives exactly what the two metrics give apart, across blocks."""
+    rng = np.random.default_rng(4)
+    a, b = t(rng.normal(size=(37, 6))), t(rng.normal(size=(37, 6)))
+    monkeypatch.setattr(metrics, "BLOCK", 5)
+    ranks, top = metrics.counterpart_ranks_and_top_k(a, b, 4)
+    assert torch.equal(ranks, metrics.counterpart_ranks(a, b)) and torch.equal(top, metrics.top_k(a, b, 4))
+    assert ranks.shape == (37,) and top.shape == (37, 4)
