@@ -89,7 +89,8 @@ class ScaledTranslator(Method):
         self.ty = Chain(self.scaling(), ZeroPad(dim)).fit(y)
 
     def source(self, x: Tensor) -> Tensor:
-        return self.ty.inverse(self.tx(x) @ self.map)
+        """T_y⁻¹(T_x(x) R), in x's dtype (a subclass may fit its map and scalings in float64)."""
+        return self.ty.inverse(self.tx(x) @ self.map).to(x.dtype)
 
 
 class OrthogonalTranslator(ScaledTranslator):
