@@ -69,7 +69,6 @@ def environment() -> dict[str, Any]:
     return {"versions": versions, "git_revision": git_revision(), "machine": machine()}
 
 
-@functools.cache
 def machine() -> str:
     """The architecture, the CPU's model and the instruction set torch's CPU kernels use, e.g. `x86_64, Intel(R)
     Xeon(R) Processor, AVX512`: trained weights (and so every number) are bit-identical for a seed only between
