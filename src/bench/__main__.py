@@ -205,12 +205,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.dry_run:
         from bench.plan import describe, make_plan
 
-        todo, unreadable = runner.select(cells, args.force, args.retry_failed)
-        print(
-            describe(make_plan(cells, todo, results, runner.cache, args.jobs), f"manifest {manifest.name!r}", args.jobs)
-        )
-        if unreadable:
-            print(f"{unreadable} unreadable record files would be redone")
+        selection = runner.select(cells, args.force, args.retry_failed)
+        plan = make_plan(cells, selection.todo, results, runner.cache, args.jobs)
+        print(describe(plan, f"manifest {manifest.name!r}", args.jobs))
+        if redo := selection.redone():
+            print(f"{' and '.join(redo)} would be redone")
         return 0
     summary = runner.run(
         cells,
@@ -266,6 +265,8 @@ def write_leaderboard(results: Path, out: Path, html: bool = False) -> None:
         print(
             f"warning: {len(unreadable)} unreadable record files left out (the leaderboard names them)", file=sys.stderr
         )
+    if changed := table.attrs.get("changed"):
+        print(f"warning: {changed} records of changed encoders left out (`run` redoes them)", file=sys.stderr)
     written = write(table, results, out, html)
     pages = [p for p in written if p.parent == results / "tasks"]
     what = ", ".join(str(p) for p in written if p not in pages) + f" and {len(pages)} task pages in {results / 'tasks'}"

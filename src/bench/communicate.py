@@ -25,7 +25,7 @@ from bench import metrics
 from bench.cache import SpaceCache
 from bench.cells import Cell, draw_anchors, draw_unpaired
 from bench.deadline import CellTimeout, deadline
-from bench.embed import Embedder
+from bench.embed import Embedder, Fingerprints
 from bench.encoders.architectures import ARCHITECTURES, RelativeClassifier
 from bench.errors import BenchError, NotApplicable, Skipped
 from bench.methods import Method
@@ -45,6 +45,7 @@ class Communicator:
 
     def __init__(self, cache: SpaceCache, device: str = "cpu", timeout_s: float | None = None, dtype: str = "float32"):
         self.embedder = Embedder(cache, device)
+        self.fingerprints = Fingerprints()
         self.device, self.timeout_s, self.dtype = device, timeout_s, dtype
         self._spaces = lru_cache(maxsize=64)(self._load_spaces)
         self._tensor = lru_cache(maxsize=256)(self._to_tensor)
@@ -93,7 +94,7 @@ class Communicator:
     def run_cell(self, cell: Cell, shared: dict[tuple, Target]) -> dict[str, Any]:
         """The cell's record; a failure of any kind becomes a record, never an exception."""
         task = get_task(cell.task)
-        record = base_record(cell, task, self.device, self.dtype)
+        record = base_record(cell, task, self.fingerprints, self.device, self.dtype)
         try:
             with deadline(self.timeout_s):
                 record["metrics"], record["timings"], notes = self.score(cell, task, shared)
@@ -232,8 +233,10 @@ class Communicator:
         return score
 
 
-def base_record(cell: Cell, task: Task, device: str, dtype: str = "float32") -> dict[str, Any]:
-    """A record's identity and parameters, status `ok` until told otherwise."""
+def base_record(
+    cell: Cell, task: Task, fingerprints: Fingerprints, device: str, dtype: str = "float32"
+) -> dict[str, Any]:
+    """A record's identity and parameters (with its encoders' fingerprints), status `ok` until told otherwise."""
     source, target = task.encoder(cell.source), task.encoder(cell.target)
     return {
         "id": cell.id,
@@ -245,6 +248,7 @@ def base_record(cell: Cell, task: Task, device: str, dtype: str = "float32") -> 
         "target_architecture": target.architecture,
         "source_dim": source.dim,
         "target_dim": target.dim,
+        **fingerprints.of(task, cell.source, cell.target),
         "status": "ok",
         "error": None,
         "metrics": {},

@@ -135,18 +135,35 @@ def resolve(manifest: Manifest, filters: Filters = Filters()) -> list[Cell]:
 
 
 @dataclass
+class Selection:
+    """The cells a run scores, and how many of them had an unreadable record or one of changed encoders."""
+
+    todo: list[Cell] = field(default_factory=list)
+    unreadable: int = 0
+    changed: int = 0
+
+    def redone(self) -> list[str]:
+        """What is redone besides the cells never recorded, in words."""
+        return [
+            f"{n} {what}"
+            for n, what in ((self.unreadable, "unreadable record files"), (self.changed, "records of changed encoders"))
+            if n
+        ]
+
+
+@dataclass
 class Summary:
     cells: int = 0
     skipped_existing: int = 0
     statuses: Counter = field(default_factory=Counter)
     seconds: dict[str, float] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
-    unreadable: int = 0
+    selection: Selection = field(default_factory=Selection)
 
     def line(self) -> str:
         done = ", ".join(f"{n} {s}" for s, n in sorted(self.statuses.items())) or "nothing to do"
         secs = ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items())
-        redone = f" ({self.unreadable} unreadable record files redone)" if self.unreadable else ""
+        redone = f" ({' and '.join(redo)} redone)" if (redo := self.selection.redone()) else ""
         return f"{self.cells} cells: {self.skipped_existing} already recorded{redone}; ran: {done} ({secs})"
 
 
@@ -178,7 +195,8 @@ class Runner:
         `address` (a local one when None)."""
         summary = Summary(cells=len(cells))
         remove_partial_records(self.results)
-        todo, summary.unreadable = self.select(cells, force, retry_failed)
+        summary.selection = self.select(cells, force, retry_failed)
+        todo = summary.selection.todo
         summary.skipped_existing = len(cells) - len(todo)
         start = time.perf_counter()
         broken = self.embed(todo, jobs if executor == "local" else 1)
@@ -210,18 +228,20 @@ class Runner:
         summary.seconds["communicate"] = time.perf_counter() - start
         return summary
 
-    def select(self, cells: list[Cell], force: bool = False, retry_failed: bool = False) -> tuple[list[Cell], int]:
+    def select(self, cells: list[Cell], force: bool = False, retry_failed: bool = False) -> Selection:
         """The cells to score: those without a readable record (a file that does not parse or is not its cell's
-        record counts as none), those whose record failed with `retry_failed`, all with `force`; and how many
-        record files were unreadable."""
-        todo, unreadable = [], 0
+        record counts as none), those whose record was scored on encoders that have changed since
+        (`bench.embed.Fingerprints`), those whose record failed with `retry_failed`, all with `force`."""
+        selection = Selection()
         for cell in cells:
             path = record_path(self.results, cell)
             record = read_record(path) if path.is_file() else None
-            unreadable += path.is_file() and record is None
-            if force or record is None or (retry_failed and record["status"] == "failed"):
-                todo.append(cell)
-        return todo, unreadable
+            selection.unreadable += path.is_file() and record is None
+            changed = record is not None and self.communicator.fingerprints.changed(record)
+            selection.changed += changed
+            if force or record is None or changed or (retry_failed and record["status"] == "failed"):
+                selection.todo.append(cell)
+        return selection
 
     def embed(self, cells: list[Cell], jobs: int = 1) -> dict[tuple[str, str], BaseException]:
         """Build every space the cells need, once each (in `jobs` processes when more than one needs building);
@@ -260,7 +280,8 @@ class Runner:
         return broken
 
     def encoder_problem(self, cell: Cell, error: BaseException) -> dict[str, Any]:
-        record = base_record(cell, get_task(cell.task), self.device, self.communicator.dtype)
+        communicator = self.communicator
+        record = base_record(cell, get_task(cell.task), communicator.fingerprints, self.device, communicator.dtype)
         status = "skipped" if isinstance(error, Skipped) else "failed"
         return finish(record | {"status": status, "error": f"encoder could not be built: {one_line(error)}"})
 

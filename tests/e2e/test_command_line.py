@@ -1,7 +1,8 @@
 """The command line as a user meets it: whole option names only, filters that match nothing and bad values as
 one-line errors naming what exists, broken plug-ins reported by `run`, a non-zero exit when cells fail, a dry
 run that runs nothing, JSON and CSV output, files written with the user's umask, `ls` answered from its index
-without importing torch, and unreadable record files redone by `run` and named by the report."""
+without importing torch, unreadable record files redone by `run` and named by the report, and records of
+encoders that have changed since redone by `run` and left out of the report."""
 
 from __future__ import annotations
 
@@ -168,3 +169,36 @@ def test_unreadable_records_are_redone_and_reported(ci_run, cache_dir, tmp_path)
     assert "820 cells: 817 already recorded (3 unreadable record files redone); ran: " in proc.stdout
     assert collect(results).attrs["unreadable"] == []
     assert all(json.loads(f.read_text())["id"] == f.stem for f in files[:3])
+
+
+def test_records_of_changed_encoders_are_redone_and_left_out_of_the_report(ci_run, cache_dir, tmp_path) -> None:
+    from bench.report.table import collect
+
+    root, _ = ci_run
+    results = tmp_path / "results"
+    shutil.copytree(root / "results" / "records", results / "records")
+    shutil.copytree(root / "results" / "encoders", results / "encoders")
+    files = sorted((results / "records" / "digits").glob("*.json"))
+    reports = json.loads((results / "encoders" / "digits.json").read_text())
+
+    def names_its_encoders(path) -> bool:
+        record = json.loads(path.read_text())
+        return all(record[f"{s}_fingerprint"] == reports[record[s]]["fingerprint"] for s in ("source", "target"))
+
+    assert all(names_its_encoders(f) for f in files)  # the fingerprints of the encoders it was scored on
+
+    def edit(path, change) -> None:
+        path.write_text(json.dumps(change(json.loads(path.read_text()))))
+
+    edit(files[0], lambda r: r | {"target_fingerprint": "0" * 64})
+    edit(files[1], lambda r: r | {"source_fingerprint": "1" * 64})
+    # a record written before records named fingerprints cannot tell: kept
+    edit(files[2], lambda r: {k: v for k, v in r.items() if not k.endswith("_fingerprint")})
+    assert collect(results).attrs["changed"] == 2
+    dry = bench(*RUN, "--results", str(results), "--dry-run", cache=cache_dir)
+    assert "2 records of changed encoders would be redone" in dry.stdout
+    proc = bench(*RUN, "--results", str(results), "--no-leaderboard", cache=cache_dir)
+    assert "820 cells: 818 already recorded (2 records of changed encoders redone); ran: 2 ok" in proc.stdout
+    assert collect(results).attrs["changed"] == 0
+    assert names_its_encoders(files[0]) and names_its_encoders(files[1])  # redone on the encoders as they are
+    assert "source_fingerprint" not in json.loads(files[2].read_text())

@@ -254,6 +254,7 @@ def document(df: pd.DataFrame, results: Path, out: Path) -> Report:
         ),
         Text(f"Records: {len(df)} cells — {status_counts(df)}. Code revisions: {revisions}."),
         *unreadable_note(df.attrs.get("unreadable", [])),
+        *changed_note(df.attrs.get("changed", 0)),
         Text(
             "Scores are means over seeds and over *cross* pairs (source ≠ target) of the cells that ran (`ok`), "
             f"with 95 % intervals in brackets ({METHOD}); heavy-tailed errors (MSE) are medians with their "
@@ -337,6 +338,14 @@ def unreadable_note(files: list[str]) -> list[Block]:
     named = ", ".join(f"`{f}`" for f in files[:10]) + (f" and {len(files) - 10} more" if len(files) > 10 else "")
     return [Text(f"**{len(files)} record files could not be read and are left out** (run the same command again to "
                  f"redo their cells): {named}.")]  # fmt: skip
+
+
+def changed_note(count: int) -> list[Block]:
+    """A warning that records of encoders that have changed since they were scored are left out."""
+    if not count:
+        return []
+    return [Text(f"**{count} records were scored on encoders that have changed since and are left out** (run the "
+                 "same command again to redo their cells).")]  # fmt: skip
 
 
 def status_counts(df: pd.DataFrame) -> str:

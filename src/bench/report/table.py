@@ -46,11 +46,14 @@ def tidy(records: list[dict[str, Any]]) -> pd.DataFrame:
     return df.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
-def current(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Records of the code as it is: a record left by an earlier version of its method or task, or of the
-    protocols (its id no longer matches its cell), is left out of the table."""
-    p = plugins()
-    keep = []
+def current(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """Records of the code as it is, and how many were scored on encoders that have changed since: a record left by
+    an earlier version of its method or task, or of the protocols (its id no longer matches its cell), or of
+    encoders whose fingerprints have changed (`bench.embed.Fingerprints`), is left out of the table."""
+    from bench.embed import Fingerprints
+
+    p, fingerprints = plugins(), Fingerprints()
+    keep, changed = [], 0
     for r in records:
         try:
             same_cell = Cell(**cell_fields(r)).id == r["id"]
@@ -59,8 +62,11 @@ def current(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         method_ok = r["method"] not in p.methods or p.methods.get(r["method"]).version == r["method_version"]
         task_ok = r["task"] not in p.tasks or p.tasks.get(r["task"]).version == r["task_version"]
         if same_cell and method_ok and task_ok:
-            keep.append(r)
-    return keep
+            if r["task"] in p.tasks and fingerprints.changed(r):
+                changed += 1
+            else:
+                keep.append(r)
+    return keep, changed
 
 
 def by_setting(df: pd.DataFrame) -> pd.DataFrame:
@@ -138,7 +144,8 @@ def load_results(results: Path | str = "results") -> pd.DataFrame:
     `results/records`, or, where there are none (a fresh clone), from the committed `results/results.csv`
     (metrics at the table's precision either way). `df.attrs["source"]` says which; `df.attrs["run"]` what
     produced them (`run_summary`; from `results/run.json` for the table); `df.attrs["unreadable"]` names record
-    files that could not be read.
+    files that could not be read; `df.attrs["changed"]` counts the records left out because their encoders have
+    changed since (`current`).
 
         import bench
         df = bench.load_results("results")
@@ -155,9 +162,10 @@ def load_results(results: Path | str = "results") -> pd.DataFrame:
         df["unpaired"] = df["unpaired"].fillna("") if "unpaired" in df else ""
         df.attrs |= {"source": "table", "run": written}
     else:
-        kept = current(records)
+        kept, changed = current(records)
         df = as_stored(tidy(kept))
-        df.attrs |= {"source": "records", "recorded": {r.get("id") for r in records}, "run": run_summary(kept, written)}
+        recorded = {r.get("id") for r in records}
+        df.attrs |= {"source": "records", "recorded": recorded, "run": run_summary(kept, written), "changed": changed}
     df.attrs["unreadable"] = [str(p.relative_to(results)) for p in unreadable]
     return df
 
