@@ -25,9 +25,10 @@ from bench import metrics
 from bench.cache import SpaceCache
 from bench.cells import Cell, draw_anchors, draw_unpaired
 from bench.deadline import CellTimeout, deadline
-from bench.embed import Embedder, Fingerprints
+from bench.embed import Embedder
 from bench.encoders.architectures import ARCHITECTURES, RelativeClassifier
 from bench.errors import BenchError, NotApplicable, Skipped
+from bench.fingerprints import Fingerprints
 from bench.methods import Method
 from bench.plugins import get_method_class, get_task
 from bench.protocols import PROTOCOLS, CellView, Target, raw_similarity, reconstruction_mse

@@ -17,7 +17,7 @@ from tabulate import tabulate
 
 from bench.cache import SpaceCache
 from bench.cells import Cell
-from bench.embed import resolve as resolve_spec
+from bench.fingerprints import resolve as resolve_spec
 from bench.plugins import get_task
 from bench.records import read_records
 

@@ -22,10 +22,10 @@ from bench.atomic import write_json
 from bench.cache import SpaceCache
 from bench.cells import Cell, cell_fields
 from bench.communicate import Communicator, base_record, finish, one_line
-from bench.embed import resolve as resolve_spec
 from bench.encoders.architectures import ARCHITECTURES
 from bench.errors import BenchError, Skipped, UnknownName
 from bench.executors import embed_in_processes, score_in_processes, score_on_dask, score_serially
+from bench.fingerprints import resolve as resolve_spec
 from bench.manifest import Manifest
 from bench.plugins import get_method_class, get_task, plugins
 from bench.records import read_record, record_path, write_record
@@ -231,7 +231,7 @@ class Runner:
     def select(self, cells: list[Cell], force: bool = False, retry_failed: bool = False) -> Selection:
         """The cells to score: those without a readable record (a file that does not parse or is not its cell's
         record counts as none), those whose record was scored on encoders that have changed since
-        (`bench.embed.Fingerprints`), those whose record failed with `retry_failed`, all with `force`."""
+        (`bench.fingerprints.Fingerprints`), those whose record failed with `retry_failed`, all with `force`."""
         selection = Selection()
         for cell in cells:
             path = record_path(self.results, cell)

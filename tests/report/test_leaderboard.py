@@ -1,5 +1,5 @@
-"""Leaderboard aggregation on hand-made records: anchor-free methods count at every budget, and the
-anchors each method needs to reach 90 % of no-stitch accuracy."""
+"""Leaderboard aggregation on hand-made records: anchor-free methods count at every budget, the
+anchors each method needs to reach 90 % of no-stitch accuracy, and the page counting the records it leaves out."""
 
 from __future__ import annotations
 
@@ -10,7 +10,15 @@ import pandas as pd
 import pytest
 
 from bench.report.document import Figure, Gallery, Table, to_markdown
-from bench.report.leaderboard import anchors_needed, main_counts, overall, spread, sweep_section
+from bench.report.leaderboard import (
+    anchors_needed,
+    changed_note,
+    main_counts,
+    overall,
+    spread,
+    sweep_section,
+    unreadable_note,
+)
 from bench.report.reproduction import verdicts
 
 
@@ -34,6 +42,13 @@ def records() -> pd.DataFrame:
                              pair_kind="self" if source == target else "cross-seed", stitched_ratio=own)
                     )  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def test_records_left_out_are_counted_on_the_page() -> None:
+    assert changed_note(0) == [] and unreadable_note([]) == []
+    assert changed_note(3)[0].markdown.startswith("**3 records were scored on encoders that have changed since")
+    named = unreadable_note([f"records/digits/{i}.json" for i in range(12)])[0].markdown
+    assert named.startswith("**12 record files could not be read") and named.endswith("and 2 more.")
 
 
 def test_main_counts_are_those_on_the_most_seeds() -> None:

@@ -27,7 +27,7 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("foundation", "specs", "data"),
     ),
     "suite": (
-        ("bench.plugins", "bench.cells", "bench.manifest", "bench.records"),
+        ("bench.plugins", "bench.cells", "bench.manifest", "bench.records", "bench.fingerprints"),
         ("foundation", "specs", "contracts"),
     ),
     "run": (

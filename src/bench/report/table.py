@@ -11,6 +11,7 @@ import pandas as pd
 
 from bench.atomic import write_json, write_with
 from bench.cells import Cell, cell_fields
+from bench.fingerprints import Fingerprints
 from bench.plugins import plugins
 from bench.records import scan_records
 
@@ -49,9 +50,7 @@ def tidy(records: list[dict[str, Any]]) -> pd.DataFrame:
 def current(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
     """Records of the code as it is, and how many were scored on encoders that have changed since: a record left by
     an earlier version of its method or task, or of the protocols (its id no longer matches its cell), or of
-    encoders whose fingerprints have changed (`bench.embed.Fingerprints`), is left out of the table."""
-    from bench.embed import Fingerprints
-
+    encoders whose fingerprints have changed (`bench.fingerprints.Fingerprints`), is left out of the table."""
     p, fingerprints = plugins(), Fingerprints()
     keep, changed = [], 0
     for r in records:
