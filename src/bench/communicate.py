@@ -249,7 +249,7 @@ def base_record(
         "target_architecture": target.architecture,
         "source_dim": source.dim,
         "target_dim": target.dim,
-        **fingerprints.of(task, cell.source, cell.target),
+        **fingerprints.of(cell.task, cell.source, cell.target),
         "status": "ok",
         "error": None,
         "metrics": {},

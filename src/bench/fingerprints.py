@@ -29,19 +29,16 @@ class Fingerprints:
     def __init__(self) -> None:
         self.known: dict[tuple[str, str], str | None] = {}
 
-    def __call__(self, task: Task | str, encoder: str) -> str | None:
-        name = task if isinstance(task, str) else task.name
-        if (name, encoder) not in self.known:
+    def __call__(self, task: str, encoder: str) -> str | None:
+        if (task, encoder) not in self.known:
             try:
-                owner = get_task(task) if isinstance(task, str) else task
-                spec = owner.encoder(encoder)
+                owner = get_task(task)
+                self.known[(task, encoder)] = resolve(owner, owner.encoder(encoder))[1]
             except UnknownName:
-                self.known[(name, encoder)] = None
-            else:
-                self.known[(name, encoder)] = resolve(owner, spec)[1]
-        return self.known[(name, encoder)]
+                self.known[(task, encoder)] = None
+        return self.known[(task, encoder)]
 
-    def of(self, task: Task, source: str, target: str) -> dict[str, str | None]:
+    def of(self, task: str, source: str, target: str) -> dict[str, str | None]:
         """The fields with which a record of `source → target` on `task` names its encoders' fingerprints."""
         return {f"{side}_fingerprint": self(task, name) for side, name in (("source", source), ("target", target))}
 

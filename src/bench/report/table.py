@@ -61,7 +61,7 @@ def current(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
         method_ok = r["method"] not in p.methods or p.methods.get(r["method"]).version == r["method_version"]
         task_ok = r["task"] not in p.tasks or p.tasks.get(r["task"]).version == r["task_version"]
         if same_cell and method_ok and task_ok:
-            if r["task"] in p.tasks and fingerprints.changed(r):
+            if fingerprints.changed(r):
                 changed += 1
             else:
                 keep.append(r)
