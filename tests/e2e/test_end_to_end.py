@@ -47,6 +47,7 @@ def test_ci_run_writes_every_record_table_and_leaderboard(ci_run) -> None:
     for r in records:
         assert r["seed"] == 0 and r["versions"]["torch"] and r["timestamp"]
     board = (root / "leaderboard.md").read_text()
+    assert max(map(len, board.splitlines())) <= 200
     assert "## Overall ranking" in board and "## Tasks" in board and "[`digits`](results/tasks/digits.md)" in board
     page = (root / "results" / "tasks" / "digits.md").read_text()
     assert page.startswith("[← leaderboard](../../leaderboard.md)")

@@ -71,7 +71,7 @@ def to_markdown(blocks: list[Block], out: Path) -> str:
             rows = [[cell.replace("|", "\\|") for cell in row] for row in b.rows]
             headers = [h.replace("|", "\\|") for h in b.headers]
             table = tabulate(rows, headers, tablefmt="github", disable_numparse=True)
-            parts.append(f"{b.caption}\n\n{table}" if b.caption else table)
+            parts.append(f"{wrapped(b.caption)}\n\n{table}" if b.caption else table)
         elif isinstance(b, Figure):
             parts.append(f"![{b.alt}]({relative(b.path, out)})")
         elif isinstance(b, Gallery):
