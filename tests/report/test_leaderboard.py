@@ -15,6 +15,7 @@ from bench.report.leaderboard import (
     changed_note,
     main_counts,
     overall,
+    ranking_table,
     spread,
     sweep_section,
     unreadable_note,
@@ -71,6 +72,10 @@ def test_anchor_free_method_ranks_at_every_budget() -> None:
     assert list(table.index) == ["quick", "free", "slow", "never"]
     reach = "anchors to 90%"
     assert table.loc["never", reach] == "never" and table.loc["free", reach] == "0"
+    shown = ranking_table(table)
+    rows = {row[0]: dict(zip(shown.headers, row, strict=True)) for row in shown.rows}
+    # ranks to one decimal place, the best (lowest) in bold
+    assert rows["free"]["mean_rank"] == "2.5" and rows["quick"]["mean_rank"] == "**1.0**"
 
 
 def test_spread_between_methods_by_hand() -> None:

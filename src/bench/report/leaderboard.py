@@ -374,10 +374,15 @@ def spread(df: pd.DataFrame) -> Table | None:
 
 
 def ranking_table(table: pd.DataFrame) -> Table:
-    """The ranking, its best rank (lowest) and best `stitched_ratio` (highest) of each column in bold."""
+    """The ranking (mean ranks to one decimal place), its best rank (lowest) and best `stitched_ratio` (highest) of each
+    column in bold."""
     headers = ["method", *map(str, table.columns)]
-    rows = [[m, *[fmt(v) for v in row]] for m, row in zip(table.index, table.itertuples(index=False), strict=True)]
-    better: dict[str, Direction] = {h: "lower" for h in headers if "rank" in h}
+    ranks = [h for h in headers if "rank" in h]
+    rows = [
+        [m, *[fmt(v, digits=1 if h in ranks else 3) for h, v in zip(headers[1:], row, strict=True)]]
+        for m, row in zip(table.index, table.itertuples(index=False), strict=True)
+    ]
+    better: dict[str, Direction] = dict.fromkeys(ranks, "lower")
     better |= {h: "higher" for h in headers if h.startswith("stitched_ratio")}
     return Table(headers, mark_best(headers, rows, better))
 
@@ -791,7 +796,7 @@ def similarity_section(tdf: pd.DataFrame, main: str, top_k: int, encoders: list[
     return blocks
 
 
-def fmt(v: Any) -> str:
+def fmt(v: Any, digits: int = 3) -> str:
     if isinstance(v, float | np.floating):
-        return "n/a" if not np.isfinite(v) else f"{v:.3f}"
+        return "n/a" if not np.isfinite(v) else f"{v:.{digits}f}"
     return str(v)
