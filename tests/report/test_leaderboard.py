@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bench.report.document import Figure, Gallery, Table, to_markdown
+from bench.report.document import Figure, Gallery, Heading, Table, Text, to_markdown
 from bench.report.leaderboard import (
     anchors_needed,
     changed_note,
@@ -20,7 +20,7 @@ from bench.report.leaderboard import (
     sweep_section,
     unreadable_note,
 )
-from bench.report.reproduction import verdicts
+from bench.report.reproduction import section, verdicts
 
 
 def records() -> pd.DataFrame:
@@ -145,6 +145,23 @@ def test_reproduction_verdicts_follow_their_criteria() -> None:
     lfm = missing.set_index("finding").loc["Functional maps refine few anchors"]
     assert lfm["verdict"] == "no records" and "no `stitched_ratio` of `lfm (shared)` at 10 anchors" in lfm["ours"]
     assert (verdicts(reproduction_records(0.1))["verdict"] != "no records").sum() >= 6
+
+
+def test_reproduction_details_give_each_finding_its_own_heading_and_verdict() -> None:
+    df = reproduction_records(0.11)
+    compact, full = section(df, "results/reproduction.md")
+    v = verdicts(df)
+    headings = [b.text for b in full if isinstance(b, Heading) and b.level == 3]
+    assert headings == list(v["finding"].unique())
+    page = to_markdown(full, Path("results/reproduction.md"))
+    assert max(map(len, page.splitlines())) <= 120  # prose and list items wrapped, no wide table
+    chance = page.split("### Stitching absolute spaces of two training seeds is at chance level")[1].split("###")[0]
+    assert "- **Ours**, `digits`: absolute stitched accuracy 0.110" in chance and "— **holds**" in chance
+    assert "- **Protocol difference**: " in chance and "- **Criterion**: " in chance
+    # the compact table links the details and lists every verdict
+    table = next(b for b in compact if isinstance(b, Table))
+    assert [row[-1] for row in table.rows] == list(v["verdict"])
+    assert "[details](results/reproduction.md)" in next(b for b in compact if isinstance(b, Text)).markdown
 
 
 def test_a_verdict_whose_interval_straddles_the_bar_is_inconclusive() -> None:

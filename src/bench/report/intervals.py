@@ -21,7 +21,7 @@ import numpy as np
 
 RESAMPLES = 2000
 LEVEL = 0.95
-METHOD = f"percentile bootstrap over cells (pairs × seeds), {RESAMPLES} resamples, {LEVEL:.0%} interval"
+METHOD = f"percentile bootstrap over cells (pairs × seeds), {RESAMPLES} resamples"
 
 HOLDS, FAILS, INCONCLUSIVE = "holds", "does not hold", "inconclusive"
 

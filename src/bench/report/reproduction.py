@@ -345,8 +345,9 @@ def short_source(source: str) -> str:
 
 
 def section(df: pd.DataFrame, details: str) -> tuple[list[Block], list[Block]]:
-    """The leaderboard's compact table (finding, short source, task, verdict; `details` links the full table)
-    and the full section: the published result, ours with intervals, the criterion and the protocol difference."""
+    """The leaderboard's compact table (finding, short source, task, verdict; `details` links the details)
+    and the full section, one heading per finding: its source, the published result, ours with intervals and the
+    verdict per task, the criterion and the protocol difference."""
     v = verdicts(df)
     counts = v["verdict"].value_counts()
     summary = ", ".join(f"{counts.get(k, 0)} {k}" for k in (HOLDS, FAILS, INCONCLUSIVE, "no records"))
@@ -367,17 +368,26 @@ def section(df: pd.DataFrame, details: str) -> tuple[list[Block], list[Block]]:
             [[r.finding, short_source(r.source), r.task, r.verdict] for r in v.itertuples()],
         ),
     ]
-    rows = [
-        [r.finding, r.source, r.published, f"`{r.task}`: {r.ours}" if r.verdict != "no records" else r.ours,
-         r.criterion, r.verdict, r.differs]
-        for r in v.itertuples()
-    ]  # fmt: skip
     full = [
         Heading(2, "Paper reproduction"),
         Text(
             f"{intro} Published results are the papers' own settings (datasets, encoders); ours are means over "
-            "cross pairs and seeds of the cells that ran; the last column says how our protocol differs."
+            "cross pairs and seeds of the cells that ran. Each finding says how our protocol differs from its paper's."
         ),
-        Table(["finding", "source", "published", "ours", "criterion", "verdict", "protocol difference"], rows),
     ]
+    for finding, rows in v.groupby("finding", sort=False):
+        first = rows.iloc[0]
+        ours = [
+            f"- **Ours**, `{r.task}`: {r.ours} — **{r.verdict}**" if r.verdict != "no records"
+            else f"- **Ours**: {r.ours} — **{r.verdict}**"
+            for r in rows.itertuples()
+        ]  # fmt: skip
+        lines = [
+            f"- **Source**: {first.source}",
+            f"- **Published**: {first.published}",
+            *ours,
+            f"- **Criterion**: {first.criterion}",
+            f"- **Protocol difference**: {first.differs}",
+        ]
+        full += [Heading(3, str(finding)), Text("\n".join(lines))]
     return compact, full
