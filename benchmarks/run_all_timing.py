@@ -52,14 +52,6 @@ def timed_run(results: Path, cache: Path, tasks: str | None) -> float:
     return time.perf_counter() - start
 
 
-def training_times(results: Path) -> dict[str, list[float]]:
-    """Task → the training seconds of its encoders (from their reports)."""
-    return {
-        path.stem: [report["train_s"] for report in json.loads(path.read_text()).values()]
-        for path in (results / "encoders").glob("*.json")
-    }
-
-
 def encoder_times(results: Path, cache: SpaceCache) -> pd.DataFrame:
     """One row per encoder of each task's report: its roster (the name without `-s<seed>`), training seconds
     (0 for a frozen or packaged encoder) and encoding seconds summed over its cached splits (NaN when the cache
@@ -75,7 +67,7 @@ def encoder_times(results: Path, cache: SpaceCache) -> pd.DataFrame:
                 dict(task=path.stem, encoder=name, roster=roster, fingerprint=report["fingerprint"],
                      train_s=report.get("train_s") or 0.0, encode_s=sum(encode) if encode else float("nan"))
             )  # fmt: skip
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["task", "encoder", "roster", "fingerprint", "train_s", "encode_s"])
 
 
 def seconds(v: float) -> str:
@@ -166,12 +158,12 @@ def main() -> None:
         records = pd.DataFrame(
             [r["timings"] | {k: r[k] for k in ("status", "method", "task")} for r in read_records(results)]
         )
-        trained = training_times(results)
         encoders = encoder_times(results, SpaceCache(args.cache if args.breakdown_only else cache))
-    figures |= breakdown(records, [s for times in trained.values() for s in times])
+    figures |= breakdown(records, list(encoders["train_s"]))
     if records["task"].nunique() > 1:
         figures["by task"] = {
-            task: breakdown(trecords, trained.get(task, [])) for task, trecords in records.groupby("task")
+            task: breakdown(trecords, list(encoders.loc[encoders["task"] == task, "train_s"]))
+            for task, trecords in records.groupby("task")
         }
     figures["encoders"] = encoders.to_dict(orient="records")
     (BREAKDOWN_OUT if args.breakdown_only else OUT).write_text(json.dumps(figures, indent=1) + "\n")
