@@ -60,7 +60,8 @@ def encoder_times(results: Path, cache: SpaceCache) -> pd.DataFrame:
     for path in sorted((results / "encoders").glob("*.json")):
         for name, report in json.loads(path.read_text()).items():
             # a task may read another's spaces (speech-text the spoken-words encoders'): any task's folder counts
-            metas = (cache.root / "spaces").glob(f"*/{name}/*-{report['fingerprint'][:16]}/meta.json")
+            folders = cache.space_dir("*", name, "*", report["fingerprint"]).relative_to(cache.root)
+            metas = cache.root.glob(f"{folders}/meta.json")
             encode = [json.loads(m.read_text())["space"]["encode_s"] for m in metas]
             roster = name.rsplit("-s", 1)[0] if report.get("seed") is not None else name
             rows.append(

@@ -22,7 +22,7 @@ def report(seed: int | None, train_s: float, fingerprint: str) -> dict:
 
 
 def space(cache: Path, task: str, encoder: str, fingerprint: str, split: str, encode_s: float) -> None:
-    folder = cache / "spaces" / task / encoder / f"{split}-{fingerprint[:16]}"
+    folder = SpaceCache(cache).space_dir(task, encoder, split, fingerprint)
     folder.mkdir(parents=True)
     (folder / "meta.json").write_text(json.dumps({"space": {"encode_s": encode_s}, "sha256": {}}))
 
