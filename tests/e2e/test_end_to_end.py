@@ -50,7 +50,7 @@ def test_ci_run_writes_every_record_table_and_leaderboard(ci_run) -> None:
     assert max(map(len, board.splitlines())) <= 200
     assert "## Overall ranking" in board and "## Tasks" in board and "[`digits`](results/tasks/digits.md)" in board
     page = (root / "results" / "tasks" / "digits.md").read_text()
-    assert page.startswith("[← leaderboard](../../leaderboard.md)")
+    assert page.startswith("[← leaderboard](../../leaderboard.md)") and max(map(len, page.splitlines())) <= 200
     for heading in ("## Task `digits`", "### Stitched classification", "### Translation fidelity"):
         assert heading in page
     assert "](../figures/digits/heatmap-procrustes.png)" in page  # figure links relative to the page

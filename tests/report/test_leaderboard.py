@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bench.report.document import Figure, Gallery, Heading, Table, Text, to_markdown
+from bench.report.document import WIDTH, Figure, Gallery, Heading, Table, Text, to_markdown
 from bench.report.leaderboard import (
     anchors_needed,
     changed_note,
@@ -102,6 +102,18 @@ def test_markdown_escapes_pipes_and_links_relative_to_the_page(tmp_path) -> None
     text = to_markdown(blocks, tmp_path / "out" / "board.md")
     assert "| a\\|b" in text and "\\|x − y\\|" in text and text.startswith("caption\n\n")
     assert text.rstrip().endswith("maps: [m](../figs/m.png)")
+
+
+def test_a_gallery_of_many_figures_breaks_its_lines_between_links(tmp_path) -> None:
+    names = [f"method-{i} (shared)" for i in range(12)]
+    figures = [Figure(tmp_path / "figs" / f"m{i}.png", n) for i, n in enumerate(names)]
+    gallery = Gallery("Heatmaps at 300 anchors", figures)
+    lines = to_markdown([gallery], tmp_path / "board.md").rstrip().split("\n")
+    assert len(lines) > 1 and max(map(len, lines)) <= WIDTH
+    assert lines[0].startswith("Heatmaps at 300 anchors: [method-0 (shared)](figs/m0.png) · ")
+    assert all(line.endswith(" ·") for line in lines[:-1]) and all(line.startswith("[") for line in lines[1:])
+    links = " ".join(lines).split(": ", 1)[1].split(" · ")
+    assert links == [f"[{n}](figs/m{i}.png)" for i, n in enumerate(names)]  # every link whole, in order
 
 
 def reproduction_records(absolute_acc: float) -> pd.DataFrame:
@@ -263,7 +275,8 @@ def test_a_cross_modal_task_gets_its_retrieval_table_with_chance(tmp_path) -> No
                            ("minilm-l6", "whisper-tiny-en", "text → audio"))
     ]  # fmt: skip
     text = to_markdown(task_section("speech-text", pd.DataFrame(rows), tmp_path, tmp_path), tmp_path / "x.md")
-    assert "### Cross-modal retrieval" in text and "Chance: R@1 = 1/50 = 0.020" in text
+    assert "### Cross-modal retrieval (source → target)" in text and "Chance: R@1 = 1/50 = 0.020" in text
+    assert "### Cross-modal retrieval (target → source)" in text and text.count("Chance: R@1") == 1
     row = next(line for line in text.splitlines() if line.startswith("| procrustes | 300 "))
     best = "**0.600 [0.600, 0.600]**"  # procrustes 0.6 beats relative 0.4: in bold
     assert [c.strip() for c in row.strip("|").split("|")][2:5] == ["2", best, best]

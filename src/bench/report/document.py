@@ -75,8 +75,8 @@ def to_markdown(blocks: list[Block], out: Path) -> str:
         elif isinstance(b, Figure):
             parts.append(f"![{b.alt}]({relative(b.path, out)})")
         elif isinstance(b, Gallery):
-            links = " · ".join(f"[{f.alt}]({relative(f.path, out)})" for f in b.figures)
-            parts.append(f"{b.caption}: {links}")
+            links = [f"[{f.alt}]({relative(f.path, out)})" for f in b.figures]
+            parts.append(packed(f"{b.caption}:", links))
     return "\n\n".join(parts).rstrip() + "\n"
 
 
@@ -90,6 +90,21 @@ def wrapped(line: str) -> str:
         return line
     indent = "  " if line.startswith("- ") else ""
     return textwrap.fill(line, WIDTH, break_long_words=False, break_on_hyphens=False, subsequent_indent=indent)
+
+
+def packed(head: str, items: list[str], sep: str = " · ") -> str:
+    """`head` then the items joined by `sep`, in lines of at most WIDTH characters broken only between items, so
+    that no link is split (a line ends with the separator when the next item goes on; an item longer than WIDTH
+    stands alone)."""
+    lines = [head]
+    for i, item in enumerate(items):
+        glue = sep if i else " "
+        if len(lines[-1]) + len(glue) + len(item) <= WIDTH:
+            lines[-1] += glue + item
+        else:
+            lines[-1] += sep.rstrip() if i else ""
+            lines.append(item)
+    return "\n".join(lines)
 
 
 def relative(path: Path, out: Path) -> str:

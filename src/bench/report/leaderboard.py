@@ -27,20 +27,18 @@ from bench.report.document import Block, Figure, Gallery, Heading, Table, Text, 
 from bench.report.intervals import HOLDS, METHOD, estimate, interval_text, median_iqr, verdict
 from bench.report.table import by_setting, task_metadata
 
-CLASSIFICATION = [
-    "stitched_acc",
-    "native_acc",
-    "stitched_ratio",
-    "stitched_gap",
-    "stitched_f1",
-    "method_nostitch_acc",
-    "decoder_acc",
-    "decoder_native_acc",
-    "decoder_ratio",
-    "reconstruction_mse",
-]
-FIDELITY = ["cosine", "mse", "top1", "mrr", "jaccard@10", "retrieval_jaccard@10"]
-RETRIEVAL = [f"{direction}_{m}" for direction in ("src2tgt", "tgt2src") for m in ("r@1", "r@5", "r@10", "mrr")]
+#: the task page's metric tables, (title, metrics), each narrow enough to read without scrolling
+METRIC_TABLES = (
+    ("Stitched classification", ["stitched_acc", "native_acc", "stitched_ratio", "stitched_gap"]),
+    ("Own decoder and reconstruction", ["decoder_acc", "decoder_native_acc", "decoder_ratio", "reconstruction_mse"]),
+    ("Head diagnostics", ["stitched_f1", "method_nostitch_acc"]),
+    ("Translation fidelity", ["cosine", "mse", "top1", "mrr"]),
+    ("Neighbour sets", ["jaccard@10", "retrieval_jaccard@10"]),
+    *(
+        (f"Cross-modal retrieval ({label})", [f"{direction}_{m}" for m in ("r@1", "r@5", "r@10", "mrr")])
+        for direction, label in (("src2tgt", "source → target"), ("tgt2src", "target → source"))
+    ),
+)
 DEFAULT_MAIN = "stitched_ratio"
 
 
@@ -447,17 +445,14 @@ def task_section(task: str, tdf: pd.DataFrame, results: Path, fig_dir: Path) -> 
         return blocks + problems(tdf)
     ok = cross_ok(tdf)
     shown = ok[ok["anchors"].isin([0, *main_counts(tdf)])]
-    tables = (
-        ("Stitched classification", CLASSIFICATION),
-        ("Translation fidelity", FIDELITY),
-        ("Cross-modal retrieval", RETRIEVAL),
-    )
-    for title, metrics in tables:
+    retrieval = False
+    for title, metrics in METRIC_TABLES:
         headers, rows = metric_table(shown, metrics)
         if len(headers) > 3:
             blocks += [Heading(3, title), Table(headers, mark_best(headers, rows, BETTER, by="anchors"))]
-            if metrics is RETRIEVAL and meta["classes"] is not None:
-                blocks.append(Text(retrieval_legend(meta["classes"])))
+            retrieval |= title.startswith("Cross-modal retrieval")
+    if retrieval and meta["classes"] is not None:
+        blocks.append(Text(retrieval_legend(meta["classes"])))
     if main in ok and not ok.empty:
         blocks += sweep_section(ok, main)
     top_k = max(main_counts(tdf), default=0)
