@@ -93,11 +93,16 @@ def test_failures_are_listed_once_per_reason_and_unbuilt_encoders_stay_in_the_ro
     assert skipped[1].markdown == "- 1 cell: k=0"
     assert problems(tdf, most=1)[1].markdown.splitlines()[1] == "- 1 cell more, for 1 other reason"
     (tmp_path / "encoders").mkdir()
-    report = dict(encoder="cnn-s0", architecture="cnn", seed=0, dim=8, parameters=10, accuracy=0.6, train_s=1.0)
-    (tmp_path / "encoders" / "t.json").write_text(json.dumps({"cnn-s0": report}))
-    table = roster_table(tmp_path, "t", ["cnn-s0", "cnn-s1"])
-    assert [row[0] for row in table.rows] == ["cnn-s0", "cnn-s1"]
+    report = dict(encoder="cnn-s0", architecture="cnn", seed=0, dim=8, parameters=10, accuracy=0.6, train_s=1.0,
+                  floor_accuracy=0.5, floor="logistic regression on pixels")  # fmt: skip
+    frozen = dict(encoder="lite", architecture="effnet", seed=None, dim=4, parameters=None, pretrained="frozen",
+                  train_s=0.0)  # fmt: skip
+    (tmp_path / "encoders" / "t.json").write_text(json.dumps({"cnn-s0": report, "lite": frozen}))
+    table = roster_table(tmp_path, "t", ["cnn-s0", "cnn-s1", "lite"])
+    assert [row[0] for row in table.rows] == ["cnn-s0", "cnn-s1", "lite"]
     assert table.rows[1][5] == "not built (see the failed cells)"
+    assert table.rows[0][7] == "0.5000" and "Floors: 0.5000: logistic regression on pixels." in table.caption
+    assert table.rows[2][2] == "–" and table.rows[2][5] == "frozen"  # no seed, no own score
 
 
 def test_own_decoder_and_fitted_head_side_by_side_with_their_paired_difference() -> None:

@@ -184,7 +184,7 @@ def roster_table(results: Path, task: str, encoders: list[str]) -> Table | None:
     if not path.is_file():
         return None
     reports = json.loads(path.read_text())
-    rows = []
+    rows, floors = [], {}
     for name in encoders:
         r = reports.get(name)
         if not r:  # never built (e.g. below its floor): its cells failed, with the reason
@@ -194,16 +194,18 @@ def roster_table(results: Path, task: str, encoders: list[str]) -> Table | None:
             frozen = r.get("pretrained", "–")
             kind = "accuracy" if "accuracy" in r else "reconstruction MSE" if own is not None else frozen
             floor = r.get("floor_accuracy", r.get("floor_mse"))
+            if floor is not None:
+                floors[f"{floor:.4f}"] = r["floor"]
             rows.append(
                 [
                     name,
                     r["architecture"],
-                    r["seed"],
+                    "–" if r["seed"] is None else r["seed"],
                     r["dim"],
                     r["parameters"] or "–",
                     kind,
                     f"{own:.4f}" if own is not None else "–",
-                    f"{floor:.4f} ({r['floor']})" if floor is not None else "–",
+                    f"{floor:.4f}" if floor is not None else "–",
                     f"{r['probe_accuracy']:.4f}" if "probe_accuracy" in r else "–",
                     r["train_s"],
                 ]
@@ -212,7 +214,9 @@ def roster_table(results: Path, task: str, encoders: list[str]) -> Table | None:
                "train s"]  # fmt: skip
     spreads = seed_spread([reports[n] for n in encoders if n in reports])
     spread_text = f" Seed spread of own accuracy (max − min): {spreads}." if spreads else ""
-    caption = f"Encoders (own score on the test split, and the floor it must beat).{spread_text}"
+    floor_text = "; ".join(f"{value}: {what}" for value, what in floors.items())
+    floor_text = f" Floors: {floor_text}." if floor_text else ""
+    caption = f"Encoders (own score on the test split, and the floor it must beat).{floor_text}{spread_text}"
     return Table(headers, rows, caption=caption)
 
 
