@@ -2,8 +2,9 @@
 
 Records are identical bit for bit on one machine; across CPU kinds the float32 kernels (matrix products,
 convolutions, reductions) may sum in another order, so an embedded space and a fitted map can differ in their last
-bits, and a metric that counts test samples can move by one. This compares two results folders holding records of
-the same cells (same record ids), for instance a task's records and a subset of them scored again elsewhere:
+bits, and a metric that counts test samples can move by a sample or two. This compares two results folders holding
+records of the same cells (same record ids), for instance a task's records and a subset of them scored again
+elsewhere:
 
     python -m bench run --all --task fashion-mnist --encoder cnn-s0,mlp-s1 --seeds 0 --results /tmp/here
     python benchmarks/cross_machine.py results /tmp/here    # writes benchmarks/cross_machine.json
